@@ -1,0 +1,81 @@
+import Hummingbird
+import PlinthAPIMachinery
+import PlinthJSON
+
+extension APIServerCore {
+    /// Create-only review resources: answered from the request, never stored.
+    func review(_ r: ResourceType, request: Request, user: UserInfo) async throws(APIError) -> Response {
+        let body = try await readBody(request)
+        var input = try BodyDecoder.decodeObject(body, mediaType: BodyDecoder.MediaType(request.headers[.contentType]))
+        try Self.checkTypeMeta(&input, r)
+        var out = input
+        out["kind"] = .string(r.kind)
+        out["apiVersion"] = .string(r.apiVersion)
+        if out["metadata"] == nil { out["metadata"] = .object(JSONObject()) }
+        out.objectValue.map { o in
+            var o = o
+            o.moveToFront(["kind", "apiVersion", "metadata"])
+            out = .object(o)
+        }
+        switch r.kind {
+        case "SelfSubjectReview":
+            out["status"] = ["userInfo": Self.userJSON(user)]
+        case "SelfSubjectAccessReview":
+            let attrs = Self.attributes(from: input["spec"] ?? [:], user: user)
+            out["status"] = try await decisionJSON(attrs)
+        case "SubjectAccessReview", "LocalSubjectAccessReview":
+            let spec = input["spec"] ?? [:]
+            let subject = UserInfo(username: spec["user"]?.stringValue ?? "", uid: spec["uid"]?.stringValue ?? "",
+                                   groups: (spec["groups"]?.arrayValue ?? []).compactMap(\.stringValue))
+            out["status"] = try await decisionJSON(Self.attributes(from: spec, user: subject))
+        case "SelfSubjectRulesReview":
+            let all = user.groups.contains("system:masters")
+            out["status"] = [
+                "resourceRules": all ? [["verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]]] : [],
+                "nonResourceRules": all ? [["verbs": ["*"], "nonResourceURLs": ["*"]]] : [],
+                "incomplete": false,
+            ]
+        case "TokenReview":
+            let token = input.string("spec", "token") ?? ""
+            if let u = await authenticator.authenticate(bearerToken: token) {
+                out["status"] = ["authenticated": true, "user": Self.userJSON(u), "audiences": input[path: ["spec", "audiences"]] ?? []]
+            } else {
+                out["status"] = ["authenticated": false, "user": [:]]
+            }
+        default:
+            throw APIError.methodNotSupported(r, verb: "create")
+        }
+        return APIResponse.json(.created, out)
+    }
+
+    static func userJSON(_ u: UserInfo) -> JSON {
+        var o = JSONObject()
+        o["username"] = .string(u.username)
+        if !u.uid.isEmpty { o["uid"] = .string(u.uid) }
+        o["groups"] = .array(u.groups.map { .string($0) })
+        if !u.extra.isEmpty {
+            var e = JSONObject()
+            for (k, v) in u.extra.sorted(by: { $0.key < $1.key }) { e[k] = .array(v.map { .string($0) }) }
+            o["extra"] = .object(e)
+        }
+        return .object(o)
+    }
+
+    static func attributes(from spec: JSON, user: UserInfo) -> AuthorizationAttributes {
+        if let nr = spec["nonResourceAttributes"] {
+            return AuthorizationAttributes(user: user, verb: nr["verb"]?.stringValue ?? "", path: nr["path"]?.stringValue ?? "")
+        }
+        let ra = spec["resourceAttributes"] ?? [:]
+        func s(_ k: String) -> String? { ra[k]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } }
+        return AuthorizationAttributes(user: user, verb: s("verb") ?? "", namespace: s("namespace"), group: s("group") ?? "",
+                                       resource: s("resource") ?? "", subresource: s("subresource"), name: s("name"))
+    }
+
+    func decisionJSON(_ a: AuthorizationAttributes) async throws(APIError) -> JSON {
+        switch await authorizer.authorize(a) {
+        case .allow: return ["allowed": true]
+        case .deny(let reason): return ["allowed": false, "denied": true, "reason": .string(reason)]
+        case .noOpinion: return ["allowed": false]
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PlinthAPIMachinery
+import PlinthJSON
+import PlinthStorage
+
+/// The Kubernetes API: authenticates, authorizes and routes every request to discovery,
+/// OpenAPI, health, metrics or a resource handler. Shared by all connections.
+public final class APIServerCore: Sendable {
+    public let registry: ObjectRegistry
+    public let catalog: ResourceCatalog
+    let authenticator: any Authenticator
+    let authorizer: any Authorizer
+    let discovery: DiscoveryDocuments
+    let openAPI: OpenAPIDocuments
+    public let metrics: APIMetrics
+    let logger: Logger
+    let readiness: ReadinessFlag
+
+    public init(registry: ObjectRegistry, authenticator: any Authenticator, authorizer: any Authorizer, logger: Logger) {
+        self.registry = registry
+        self.catalog = registry.catalog
+        self.authenticator = authenticator
+        self.authorizer = authorizer
+        self.discovery = DiscoveryDocuments(catalog: registry.catalog)
+        self.openAPI = OpenAPIDocuments(catalog: registry.catalog)
+        self.metrics = APIMetrics()
+        self.logger = logger
+        self.readiness = ReadinessFlag()
+    }
+
+    /// Marks the server ready (`/readyz`) once the caches have loaded.
+    public func markReady() { readiness.set() }
+
+    public func handle(_ request: Request) async -> Response {
+        let start = ContinuousClock.now
+        let path = request.uri.path
+        let query = QueryParameters(request.uri.query)
+        let info = RequestInfo.parse(path: path)
+        var verb = request.method.rawValue
+        let response: Response
+        do {
+            let user = try await authenticate(request)
+            switch info.kind {
+            case .nonResource:
+                verb = request.method == .get || request.method == .head ? "get" : request.method.rawValue.lowercased()
+                try await authorize(AuthorizationAttributes(user: user, verb: verb, path: path))
+                response = try await handleNonResource(request, path: path, query: query, user: user)
+            case .resource:
+                let result = try await handleResource(request, info: info, query: query, user: user)
+                verb = result.verb
+                response = result.response
+            }
+        } catch let e as APIError {
+            response = APIResponse.error(e)
+        } catch {
+            logger.error("internal error on \(request.method) \(path): \(error)")
+            response = APIResponse.error(.internalError("\(error)"))
+        }
+        metrics.record(verb: verb, resource: info.kind == .resource ? info.resource : "", subresource: info.subresource ?? "",
+                       code: Int(response.status.code), duration: ContinuousClock.now - start)
+        return response
+    }
+
+    func authenticate(_ request: Request) async throws(APIError) -> UserInfo {
+        guard let header = request.headers[.authorization] else { return .anonymous }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        guard let user = await authenticator.authenticate(bearerToken: token) else { throw APIError.unauthorized }
+        return user
+    }
+
+    func authorize(_ a: AuthorizationAttributes) async throws(APIError) {
+        // Public information, as upstream's system:public-info-viewer role grants it.
+        if let p = a.path, a.verb == "get", ["/healthz", "/livez", "/readyz", "/version"].contains(where: { p == $0 || p.hasPrefix($0 + "/") }) {
+            return
+        }
+        if a.path != nil, a.user.groups.contains("system:authenticated"),
+           a.path!.hasPrefix("/api") || a.path!.hasPrefix("/openapi") {
+            return  // system:discovery
+        }
+        if case .allow = await authorizer.authorize(a) { return }
+        throw APIError.forbidden(Self.forbiddenMessage(a), name: a.name, group: a.group, kind: a.resource.isEmpty ? nil : a.resource)
+    }
+
+    static func forbiddenMessage(_ a: AuthorizationAttributes) -> String {
+        if let p = a.path {
+            return "forbidden: User \"\(a.user.username)\" cannot \(a.verb) path \"\(p)\""
+        }
+        let res = a.subresource.map { "\(a.resource)/\($0)" } ?? a.resource
+        let subject = a.name.map { "\(a.resource) \"\($0)\" is forbidden" } ?? "\(a.group.isEmpty ? a.resource : "\(a.resource).\(a.group)") is forbidden"
+        let scope = a.namespace.map { "in the namespace \"\($0)\"" } ?? "at the cluster scope"
+        return "\(subject): User \"\(a.user.username)\" cannot \(a.verb) resource \"\(res)\" in API group \"\(a.group)\" \(scope)"
+    }
+
+    // MARK: Non-resource paths
+
+    func handleNonResource(_ request: Request, path: String, query: QueryParameters, user: UserInfo) async throws(APIError) -> Response {
+        let accept = request.headers[.accept] ?? ""
+        switch path {
+        case "/version", "/version/":
+            return APIResponse.json(.ok, VersionInfo.json.serialized())
+        case "/healthz", "/livez", "/healthz/ping", "/livez/ping":
+            return APIResponse.text(.ok, query.keys.contains("verbose") ? "[+]ping ok\nhealthz check passed\n" : "ok")
+        case "/readyz", "/readyz/ping":
+            if readiness.isSet { return APIResponse.text(.ok, query.keys.contains("verbose") ? "[+]ping ok\n[+]informer-sync ok\nreadyz check passed\n" : "ok") }
+            return APIResponse.text(.internalServerError, "[-]informer-sync failed: reason withheld\nreadyz check failed\n")
+        case "/metrics":
+            return APIResponse.text(.ok, await metrics.render(registry: registry), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        case "/api", "/api/":
+            return discovery.respond(legacy: true, accept: accept, ifNoneMatch: request.headers[.ifNoneMatch])
+        case "/apis", "/apis/":
+            return discovery.respond(legacy: false, accept: accept, ifNoneMatch: request.headers[.ifNoneMatch])
+        case "/openapi/v3", "/openapi/v3/":
+            return APIResponse.json(.ok, openAPI.index())
+        case "/openapi/v2":
+            return APIResponse.error(.pathNotFound())
+        default:
+            break
+        }
+        if path.hasPrefix("/openapi/v3/") {
+            let gv = String(path.dropFirst("/openapi/v3/".count))
+            guard let doc = openAPI.document(for: gv) else { throw APIError.pathNotFound() }
+            var headers: HTTPFields = [:]
+            headers[.eTag] = "\"\(doc.hash)\""
+            if query["hash"] != nil { headers[.cacheControl] = "public, immutable" }
+            return APIResponse.json(.ok, doc.bytes, extraHeaders: headers)
+        }
+        let segments = path.split(separator: "/").map(String.init)
+        if segments.count == 2, segments[0] == "api", segments[1] == "v1" {
+            return APIResponse.json(.ok, discovery.resourceList(group: "", version: "v1"))
+        }
+        if segments.count == 2, segments[0] == "apis", let g = discovery.group(segments[1]) {
+            return APIResponse.json(.ok, g)
+        }
+        if segments.count == 3, segments[0] == "apis", catalog.hasGroupVersion(group: segments[1], version: segments[2]) {
+            return APIResponse.json(.ok, discovery.resourceList(group: segments[1], version: segments[2]))
+        }
+        throw APIError.pathNotFound()
+    }
+}
+
+/// A one-way flag: once set, stays set.
+final class ReadinessFlag: Sendable {
+    private let flag = Mutex(false)
+    func set() { flag.withLock { $0 = true } }
+    var isSet: Bool { flag.withLock { $0 } }
+}
+
+import Synchronization

@@ -1,0 +1,353 @@
+import Foundation
+import Logging
+import PlinthAPIMachinery
+import PlinthJSON
+import PlinthStorage
+
+/// Options shared by writes.
+public struct WriteOptions: Sendable {
+    public var dryRun = false
+    public var fieldManager: String?
+    public init(dryRun: Bool = false, fieldManager: String? = nil) {
+        self.dryRun = dryRun
+        self.fieldManager = fieldManager
+    }
+}
+
+/// A page of a list.
+public struct ListPage: Sendable {
+    public var items: [CachedObject]
+    public var revision: Int64
+    /// Continue token for the next page, when there is one.
+    public var continueToken: String?
+    public var remainingItemCount: Int64?
+}
+
+/// The object layer between HTTP handlers and the store: creates, reads, updates, patches and
+/// deletes objects of any resource, applying metadata rules, defaults and validation, and reads
+/// from the per-resource watch caches.
+public final class ObjectRegistry: Sendable {
+    public let storage: any Storage
+    public let catalog: ResourceCatalog
+    private let caches: [String: WatchCache]
+    let logger: Logger
+
+    public init(storage: any Storage, catalog: ResourceCatalog, logger: Logger) {
+        self.storage = storage
+        self.catalog = catalog
+        self.logger = logger
+        var caches: [String: WatchCache] = [:]
+        for r in catalog.resources where !r.isVirtual {
+            // Resources that share storage (core and events.k8s.io events) would share a cache;
+            // keep them apart by their key prefix.
+            if caches[r.keyPrefix] == nil {
+                caches[r.keyPrefix] = WatchCache(resource: r, storage: storage, logger: logger)
+            }
+        }
+        self.caches = caches
+    }
+
+    public var allCaches: [WatchCache] { Array(caches.values) }
+
+    public func cache(_ r: ResourceType) -> WatchCache {
+        caches[r.keyPrefix]!
+    }
+
+    // MARK: Reads
+
+    public func get(_ r: ResourceType, namespace: String?, name: String, resourceVersion: String? = nil) async throws(APIError) -> CachedObject {
+        let cache = cache(r)
+        if resourceVersion == nil || resourceVersion == "" {
+            try await cache.waitUntilConsistent()
+        } else {
+            await cache.waitUntilReady()
+        }
+        guard let o = cache.get(r.key(namespace: namespace, name: name)) else { throw APIError.notFound(r, name) }
+        return o
+    }
+
+    /// Lists objects. `resourceVersion` "0" reads whatever the cache has; unset reads consistently;
+    /// a continue token reads the rest of a snapshot from the store.
+    public func list(_ r: ResourceType, namespace: String?, resourceVersion: String?, limit: Int, continueToken: String?,
+                     filter: WatchFilter) async throws(APIError) -> ListPage {
+        let cache = cache(r)
+        let prefix = r.keyPrefix(namespace: namespace)
+        if let continueToken, !continueToken.isEmpty {
+            let token = try ContinueToken.decode(continueToken)
+            return try await listFromStore(r, prefix: prefix, startKey: prefix + token.start, revision: token.revision, limit: limit, filter: filter)
+        }
+        if let rv = resourceVersion, rv != "", rv != "0" {
+            guard let n = Int64(rv) else {
+                throw APIError.badRequest("invalid resource version: \(rv)")
+            }
+            await cache.waitUntilReady()
+            if n > cache.revision {
+                // Upstream waits briefly for the cache to reach a future revision, then 504s.
+                let fresh = await cache.waitUntilFresh(n, timeout: .seconds(3))
+                if !fresh { throw APIError.timeout("Too large resource version: \(n), current: \(cache.revision)") }
+            }
+        } else if resourceVersion == "0" {
+            await cache.waitUntilReady()
+        } else {
+            try await cache.waitUntilConsistent()
+        }
+        let page = cache.list(prefix: prefix, startKey: nil, limit: limit, filter: filter)
+        var token: String?
+        if page.more, let last = page.items.last {
+            token = ContinueToken(revision: page.revision, start: String(last.key.dropFirst(prefix.count)) + "\u{0}").encode()
+        }
+        return ListPage(items: page.items, revision: page.revision, continueToken: token)
+    }
+
+    private func listFromStore(_ r: ResourceType, prefix: String, startKey: String, revision: Int64, limit: Int,
+                               filter: WatchFilter) async throws(APIError) -> ListPage {
+        var items: [CachedObject] = []
+        var cursor = startKey
+        var more = true
+        // Keep reading store pages until the filtered page is full or the snapshot is exhausted.
+        while more && (limit == 0 || items.count < limit) {
+            let result: ListResult
+            do {
+                result = try await storage.list(prefix: prefix, startKey: cursor, revision: revision, limit: limit == 0 ? 0 : max(limit - items.count, 100))
+            } catch StorageError.compacted {
+                throw APIError(code: 410, reason: "Expired", message: "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+            } catch {
+                throw Self.storageError(error, r, "")
+            }
+            for item in result.items {
+                cursor = item.key + "\u{0}"
+                guard let o = try? CachedObject(key: item.key, stored: item.value, revision: item.modRevision, createRevision: item.createRevision) else { continue }
+                if filter.matches(o) {
+                    if limit > 0 && items.count == limit { break }
+                    items.append(o)
+                }
+            }
+            more = result.more
+            if result.items.isEmpty { more = false }
+        }
+        var token: String?
+        if more || (limit > 0 && items.count == limit && cursor != startKey) {
+            // Check cheaply whether anything remains.
+            if let last = items.last {
+                token = ContinueToken(revision: revision, start: String(last.key.dropFirst(prefix.count)) + "\u{0}").encode()
+                if !more { token = nil }
+            }
+        }
+        return ListPage(items: items, revision: revision, continueToken: token)
+    }
+
+    // MARK: Writes
+
+    /// Creates an object. `object` has been decoded from the request; kind and apiVersion checked.
+    public func create(_ r: ResourceType, namespace: String?, object input: JSON, options: WriteOptions) async throws(APIError) -> CachedObject {
+        var object = input
+        var meta = object["metadata"]?.objectValue ?? JSONObject()
+        if r.namespaced {
+            if let ns = meta["namespace"]?.stringValue, !ns.isEmpty, ns != namespace {
+                throw APIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+            }
+            meta["namespace"] = namespace.map { .string($0) }
+        } else {
+            meta["namespace"] = nil
+        }
+        var name = meta["name"]?.stringValue ?? ""
+        if name.isEmpty, let gen = meta["generateName"]?.stringValue, !gen.isEmpty {
+            name = NameGenerator.generate(base: gen)
+            meta["name"] = .string(name)
+        }
+        meta["uid"] = .string(UUID().uuidString.lowercased())
+        meta["creationTimestamp"] = .string(Timestamp.now())
+        meta["resourceVersion"] = nil
+        meta["selfLink"] = nil
+        meta["deletionTimestamp"] = nil
+        meta["deletionGracePeriodSeconds"] = nil
+        if r.tracksGeneration { meta["generation"] = 1 } else { meta["generation"] = nil }
+        object["metadata"] = .object(meta)
+        object = ObjectDefaulter.prepareForCreate(r, object)
+        try ObjectValidator.validateCreate(r, object, name: name)
+        if r.namespaced, let namespace {
+            try await requireNamespace(namespace, creating: r)
+        }
+        object = Self.canonicalOrder(object, r)
+        let bytes = object.serialized()
+        if options.dryRun {
+            return CachedObject(key: r.key(namespace: namespace, name: name), object: object, bytes: bytes, revision: 0, createRevision: 0)
+        }
+        let key = r.key(namespace: namespace, name: name)
+        do {
+            let stored = try await storage.create(key, value: bytes)
+            return Self.served(object, key: key, stored: stored)
+        } catch StorageError.keyExists {
+            throw APIError.alreadyExists(r, name)
+        } catch {
+            throw Self.storageError(error, r, name)
+        }
+    }
+
+    /// Builds the served form of an object just written, without re-parsing.
+    static func served(_ object: JSON, key: String, stored: StoredValue) -> CachedObject {
+        var o = object
+        o[path: ["metadata", "resourceVersion"]] = .string(String(stored.modRevision))
+        return CachedObject(key: key, object: o, bytes: o.serialized(), revision: stored.modRevision, createRevision: stored.createRevision)
+    }
+
+    private func requireNamespace(_ namespace: String, creating r: ResourceType) async throws(APIError) {
+        guard let nsType = catalog.lookup(group: "", version: "v1", plural: "namespaces") else { return }
+        let cache = cache(nsType)
+        await cache.waitUntilReady()
+        var ns = cache.get(nsType.key(namespace: nil, name: namespace))
+        if ns == nil {
+            // The namespace may have been created a moment ago by this very client.
+            try? await cache.waitUntilConsistent()
+            ns = cache.get(nsType.key(namespace: nil, name: namespace))
+        }
+        guard let ns else { throw APIError.notFound(nsType, namespace) }
+        if ns.object.string("status", "phase") == "Terminating" {
+            throw APIError.forbidden("\(r.plural) \"\("")\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated",
+                                     group: r.group, kind: r.plural)
+        }
+    }
+
+    /// Replaces an object (PUT). For a subresource ("status"), only that part changes.
+    public func update(_ r: ResourceType, namespace: String?, name: String, object input: JSON, subresource: String?,
+                       options: WriteOptions) async throws(APIError) -> CachedObject {
+        let meta = input["metadata"]?.objectValue ?? JSONObject()
+        if let bodyName = meta["name"]?.stringValue, bodyName != name {
+            if bodyName.isEmpty {
+                throw APIError.invalid(r, name, [FieldError.required("metadata.name", "name or generateName is required")])
+            }
+            throw APIError.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+        }
+        if r.namespaced, let ns = meta["namespace"]?.stringValue, !ns.isEmpty, ns != namespace {
+            throw APIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+        }
+        let expected = meta["resourceVersion"]?.stringValue.flatMap { $0.isEmpty ? nil : Int64($0) }
+        if let rv = meta["resourceVersion"]?.stringValue, !rv.isEmpty, expected == nil {
+            throw APIError.invalid(r, name, [FieldError.invalid("metadata.resourceVersion", rv, "must be specified for an update")])
+        }
+        return try await guaranteedUpdate(r, namespace: namespace, name: name, precondition: expected, options: options) { current throws(APIError) in
+            try Self.merge(update: input, onto: current, r, subresource: subresource)
+        }
+    }
+
+    /// Reads the current object, transforms it and writes it back if its revision has not moved,
+    /// retrying on conflicts unless the caller named a resourceVersion.
+    public func guaranteedUpdate(_ r: ResourceType, namespace: String?, name: String, precondition: Int64?, options: WriteOptions,
+                                 transform: (JSON) throws(APIError) -> JSON) async throws(APIError) -> CachedObject {
+        let key = r.key(namespace: namespace, name: name)
+        var current = try await get(r, namespace: namespace, name: name)
+        for attempt in 0..<16 {
+            if let precondition, precondition != current.revision { throw APIError.conflict(r, name) }
+            var next = try transform(current.object)
+            next = ObjectDefaulter.prepareForUpdate(r, next, old: current.object)
+            try ObjectValidator.validateUpdate(r, next, old: current.object, name: name)
+            next[path: ["metadata", "resourceVersion"]] = nil
+            next = Self.canonicalOrder(next, r)
+            var oldStripped = current.object
+            oldStripped[path: ["metadata", "resourceVersion"]] = nil
+            if next == oldStripped {
+                return current  // no-op updates do not write (upstream keeps the resourceVersion)
+            }
+            let bytes = next.serialized()
+            if options.dryRun {
+                var o = next
+                o[path: ["metadata", "resourceVersion"]] = .string(String(current.revision))
+                return CachedObject(key: key, object: o, bytes: o.serialized(), revision: current.revision, createRevision: current.createRevision)
+            }
+            do {
+                let stored = try await storage.update(key, value: bytes, expectedRevision: current.revision)
+                return Self.served(next, key: key, stored: stored)
+            } catch StorageError.conflict(_, let latest) {
+                if precondition != nil || attempt == 15 { throw APIError.conflict(r, name) }
+                do {
+                    current = try CachedObject(key: key, stored: latest.value, revision: latest.modRevision, createRevision: latest.createRevision)
+                } catch { throw APIError.internalError("\(error)") }
+            } catch StorageError.notFound {
+                throw APIError.notFound(r, name)
+            } catch {
+                throw Self.storageError(error, r, name)
+            }
+        }
+        throw APIError.conflict(r, name)
+    }
+
+    /// The object after a PUT: immutable metadata kept from the current object; status (or, for
+    /// the status subresource, everything but status) kept where a status subresource exists.
+    static func merge(update input: JSON, onto current: JSON, _ r: ResourceType, subresource: String?) throws(APIError) -> JSON {
+        var next: JSON
+        if subresource == "status" {
+            next = current
+            next["status"] = input["status"]
+        } else {
+            next = input
+            if r.hasSubresource("status") { next["status"] = current["status"] }
+        }
+        var meta = next["metadata"]?.objectValue ?? JSONObject()
+        let old = current["metadata"]?.objectValue ?? JSONObject()
+        for k in ["uid", "creationTimestamp", "namespace", "name", "generation", "deletionTimestamp", "deletionGracePeriodSeconds"] {
+            meta[k] = old[k]
+        }
+        if meta["generateName"] == nil { meta["generateName"] = old["generateName"] }
+        meta["selfLink"] = nil
+        next["metadata"] = .object(meta)
+        if next["kind"] == nil { next["kind"] = current["kind"] }
+        if next["apiVersion"] == nil { next["apiVersion"] = current["apiVersion"] }
+        return next
+    }
+
+    /// Deletes one object. Returns the object as it was.
+    public func delete(_ r: ResourceType, namespace: String?, name: String, preconditionUID: String?, preconditionRV: String?,
+                       options: WriteOptions) async throws(APIError) -> CachedObject {
+        let key = r.key(namespace: namespace, name: name)
+        let current = try await get(r, namespace: namespace, name: name)
+        if let uid = preconditionUID, current.object.string("metadata", "uid") != uid {
+            throw APIError.conflict(r, name, detail: "Precondition failed: UID in precondition: \(uid), UID in object meta: \(current.object.string("metadata", "uid") ?? "")")
+        }
+        var expected: Int64? = nil
+        if let rv = preconditionRV {
+            if String(current.revision) != rv {
+                throw APIError.conflict(r, name, detail: "Precondition failed: ResourceVersion in precondition: \(rv), ResourceVersion in object meta: \(current.revision)")
+            }
+            expected = current.revision
+        }
+        if options.dryRun { return current }
+        do {
+            let stored = try await storage.delete(key, expectedRevision: expected)
+            var o = current.object
+            o[path: ["metadata", "resourceVersion"]] = .string(String(stored.modRevision))
+            return CachedObject(key: key, object: o, bytes: o.serialized(), revision: stored.modRevision, createRevision: stored.createRevision)
+        } catch StorageError.notFound {
+            throw APIError.notFound(r, name)
+        } catch StorageError.conflict {
+            throw APIError.conflict(r, name)
+        } catch {
+            throw Self.storageError(error, r, name)
+        }
+    }
+
+    // MARK: Helpers
+
+    static func storageError(_ error: any Error, _ r: ResourceType, _ name: String) -> APIError {
+        if let e = error as? APIError { return e }
+        switch error as? StorageError {
+        case .compacted(let requested, let compacted)?:
+            return APIError.expired("too old resource version: \(requested) (\(compacted))")
+        case .futureRevision(let requested, let current)?:
+            return APIError.timeout("Too large resource version: \(requested), current: \(current)")
+        case .unavailable(let msg)?:
+            return APIError.internalError(msg)
+        default:
+            return APIError.internalError("\(error)")
+        }
+    }
+
+    /// kind, apiVersion, metadata first (as Go's typed structs print them); the rest as given.
+    static func canonicalOrder(_ object: JSON, _ r: ResourceType) -> JSON {
+        guard case .object(var o) = object else { return object }
+        if o["kind"] == nil { o["kind"] = .string(r.kind) }
+        if o["apiVersion"] == nil { o["apiVersion"] = .string(r.apiVersion) }
+        o.moveToFront(["kind", "apiVersion", "metadata"])
+        return .object(o)
+    }
+}
+

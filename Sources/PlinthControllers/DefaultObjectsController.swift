@@ -1,0 +1,72 @@
+import Logging
+import PlinthAPIMachinery
+import PlinthAPIServer
+import PlinthJSON
+import ServiceLifecycle
+
+/// Keeps the objects every cluster has: the system namespaces, a `default` ServiceAccount in
+/// every namespace, and the `kubernetes` Service. Level-triggered: it reconciles every
+/// namespace it sees and re-checks on every namespace event.
+public struct DefaultObjectsController: Service {
+    let core: APIServerCore
+    let logger: Logger
+    public static let systemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"]
+
+    public init(core: APIServerCore, logger: Logger) {
+        self.core = core
+        self.logger = logger
+    }
+
+    var registry: ObjectRegistry { core.registry }
+
+    func type(_ group: String, _ plural: String) -> ResourceType {
+        core.catalog.lookup(group: group, version: "v1", plural: plural)!
+    }
+
+    public func run() async throws {
+        let namespaces = type("", "namespaces")
+        let cache = registry.cache(namespaces)
+        await cache.waitUntilReady()
+        for ns in Self.systemNamespaces {
+            await ensure(namespaces, namespace: nil, name: ns, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]])
+        }
+        await ensure(type("", "services"), namespace: "default", name: "kubernetes", [
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": ["name": "kubernetes", "namespace": "default", "labels": ["component": "apiserver", "provider": "kubernetes"]],
+            "spec": ["type": "ClusterIP", "clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"],
+                     "ports": [["name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443]]],
+        ])
+        let (events, _) = try cache.watch(from: .currentState, filter: .everything)
+        await cancelWhenGracefulShutdown {
+            for await event in events {
+                guard case .added(let ns) = event else { continue }
+                await reconcileNamespace(ns.name)
+            }
+        }
+    }
+
+    /// Every active namespace has a `default` ServiceAccount.
+    func reconcileNamespace(_ name: String) async {
+        let sa = type("", "serviceaccounts")
+        await ensure(sa, namespace: name, name: "default",
+                     ["apiVersion": "v1", "kind": "ServiceAccount", "metadata": ["name": "default", "namespace": .string(name)]])
+    }
+
+    func ensure(_ r: ResourceType, namespace: String?, name: String, _ object: JSON) async {
+        do {
+            _ = try await registry.get(r, namespace: namespace, name: name)
+        } catch let e where e.code == 404 {
+            do {
+                _ = try await registry.create(r, namespace: namespace, object: object, options: WriteOptions(fieldManager: "plinth-controller"))
+            } catch let e where e.code == 409 {
+                return
+            } catch let e where e.code == 403 {
+                return  // namespace terminating
+            } catch {
+                logger.warning("creating \(r.plural) \(namespace ?? "")/\(name): \(error)")
+            }
+        } catch {
+            logger.warning("reading \(r.plural) \(namespace ?? "")/\(name): \(error)")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import PlinthBench
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks that print figures.",
+        subcommands: [BenchAPICommand.self]
+    )
+}
+
+struct BenchAPICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "api",
+        abstract: "Load an API server through its kubeconfig: ConfigMap creates, GETs and a LIST; prints rates, latencies and the server's RSS."
+    )
+
+    @Option(name: .long, help: "Kubeconfig of the server to load.")
+    var kubeconfig: String
+
+    @Option(name: .long, help: "Concurrent connections.")
+    var connections: Int = 16
+
+    @Option(name: .long, help: "ConfigMaps to create.")
+    var creates: Int = 20_000
+
+    @Option(name: .long, help: "GET requests to send.")
+    var gets: Int = 50_000
+
+    @Option(name: .long, help: "PID of the server, to report its RSS (read from /proc).")
+    var serverPid: Int?
+
+    @Option(name: .long, help: "Namespace to create (and leave) the ConfigMaps in.")
+    var namespace: String = "bench"
+
+    func run() async throws {
+        try await APIBenchmark(kubeconfigPath: kubeconfig, connections: connections, creates: creates, gets: gets,
+                               serverPID: serverPid, namespace: namespace).run()
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import PlinthAPIMachinery
+import PlinthAPIServer
+import PlinthControllers
+import PlinthStorage
+import PlinthStorageSQLite
+import ServiceLifecycle
+
+/// Assembles and runs the control plane: store, watch caches, API server, controllers.
+enum ControlPlane {
+    static func run(_ options: ControlPlaneOptions, role: String) async throws {
+        var configuredLogger = Logger(label: "plinth")
+        configuredLogger.logLevel = Logger.Level(rawValue: options.logLevel) ?? .info
+        let logger = configuredLogger
+        let started = ContinuousClock.now
+        let dataDir = options.resolvedDataDir
+        let (host, port) = try options.hostAndPort()
+        var certHosts = [host]
+        if host == "0.0.0.0" || host == "::" { certHosts.append(ProcessInfo.processInfo.hostName) }
+        let credentials = try ServerCredentials.loadOrCreate(in: dataDir, hosts: certHosts.filter { $0 != "0.0.0.0" && $0 != "::" })
+        let storage = try SQLiteStore(path: dataDir + "/plinth.db")
+        let registry = ObjectRegistry(storage: storage, catalog: ResourceCatalog(BuiltinResources.all), logger: logger)
+        let core = APIServerCore(registry: registry, authenticator: AdminTokenAuthenticator(token: credentials.adminToken),
+                                 authorizer: SystemMastersAuthorizer(), logger: logger)
+        let kubeconfigPath = dataDir + "/admin.kubeconfig"
+        let announce = Announcer()
+        let server = APIServerService(core: core, configuration: APIServerConfiguration(host: host, port: port, credentials: credentials),
+                                      logger: logger) { boundPort in
+            let clientHost = (host == "0.0.0.0" || host == "::") ? "127.0.0.1" : host
+            let url = "https://\(clientHost.contains(":") ? "[\(clientHost)]" : clientHost):\(boundPort)"
+            do {
+                try Kubeconfig.write(to: kubeconfigPath, server: url, caPEM: credentials.caCertificatePEM, token: credentials.adminToken)
+            } catch {
+                logger.error("cannot write \(kubeconfigPath): \(error)")
+            }
+            await announce.listening(url: url)
+        }
+        let readyWatcher = ReadyAnnouncer(core: core, announce: announce, kubeconfigPath: kubeconfigPath, role: role, started: started)
+        let services: [any Service] = [
+            WatchCacheService(core: core),
+            server,
+            CompactionService(core: core, logger: logger),
+            DefaultObjectsController(core: core, logger: logger),
+            readyWatcher,
+        ]
+        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        print("plinth: stopped")
+    }
+}
+
+/// Prints the ready banner once the server listens and its caches have loaded.
+actor Announcer {
+    private var url: String?
+    private var waiters: [CheckedContinuation<String, Never>] = []
+
+    func listening(url: String) {
+        self.url = url
+        for w in waiters { w.resume(returning: url) }
+        waiters = []
+    }
+
+    func waitForURL() async -> String {
+        if let url { return url }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+}
+
+struct ReadyAnnouncer: Service {
+    let core: APIServerCore
+    let announce: Announcer
+    let kubeconfigPath: String
+    let role: String
+    let started: ContinuousClock.Instant
+
+    func run() async throws {
+        let url = await announce.waitForURL()
+        for cache in core.registry.allCaches { await cache.waitUntilReady() }
+        let elapsed = ContinuousClock.now - started
+        let ms = Int(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+        print("""
+            plinth \(role) is ready at \(url) (\(ms) ms)
+            admin kubeconfig: \(kubeconfigPath)
+              export KUBECONFIG=\(kubeconfigPath)
+              kubectl get namespaces
+            """)
+        fflush(nil)
+        try? await gracefulShutdown()
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// Flags shared by `plinth up` and `plinth server`.
+struct ControlPlaneOptions: ParsableArguments {
+    @Option(name: .long, help: "Directory for the store, certificates, keys and the admin kubeconfig (default: ~/.plinth).")
+    var dataDir: String?
+
+    @Option(name: .long, help: "Address to listen on, HOST:PORT (port 0 picks a free one).")
+    var listen: String = "127.0.0.1:6443"
+
+    @Option(name: .long, help: "Storage backend: sqlite (embedded).")
+    var storage: String = "sqlite"
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    var resolvedDataDir: String {
+        if let dataDir { return (dataDir as NSString).expandingTildeInPath }
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.plinth"
+    }
+
+    /// (host, port) from `--listen`; accepts `[::1]:6443`.
+    func hostAndPort() throws -> (String, Int) {
+        var s = listen
+        if s.hasPrefix("[") {
+            guard let close = s.firstIndex(of: "]") else { throw ValidationError("--listen: expected HOST:PORT, got \(listen)") }
+            let host = String(s[s.index(after: s.startIndex)..<close])
+            s = String(s[s.index(after: close)...])
+            guard s.hasPrefix(":"), let port = Int(s.dropFirst()), (0...65535).contains(port) else {
+                throw ValidationError("--listen: expected HOST:PORT, got \(listen)")
+            }
+            return (host, port)
+        }
+        guard let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ValidationError("--listen: expected HOST:PORT, got \(listen)")
+        }
+        let host = String(s[..<colon])
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+
+    func validate() throws {
+        _ = try hostAndPort()
+        guard storage == "sqlite" else { throw ValidationError("--storage: only 'sqlite' is available in this build") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level \(logLevel)") }
+    }
+}
