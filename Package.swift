@@ -66,6 +66,10 @@ let package = Package(
         .testTarget(name: "PlinthJSONTests", dependencies: ["PlinthJSON"]),
         .testTarget(name: "PlinthAPIMachineryTests", dependencies: ["PlinthAPIMachinery", "PlinthJSON"]),
         .testTarget(name: "PlinthStorageConformanceTests", dependencies: ["PlinthStorage", "PlinthStorageSQLite"]),
-        .testTarget(name: "PlinthIntegrationTests", dependencies: ["PlinthJSON"]),
+        .testTarget(name: "PlinthIntegrationTests", dependencies: [
+            "PlinthJSON",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
     ]
 )

@@ -149,10 +149,9 @@ extension APIServerCore {
         do {
             let buffer = try await body.collect(upTo: BodyDecoder.maxBodyBytes)
             return Array(buffer.readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw APIError.requestEntityTooLarge(limit: BodyDecoder.maxBodyBytes)
         } catch {
-            if "\(error)".contains("tooLarge") || "\(error)".contains("413") || "\(error)".lowercased().contains("large") {
-                throw APIError.requestEntityTooLarge(limit: BodyDecoder.maxBodyBytes)
-            }
             throw APIError.badRequest("unable to read request body: \(error)")
         }
     }

@@ -44,7 +44,6 @@ extension APIServerCore {
         var headers: HTTPFields = [:]
         headers[.contentType] = table ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json"
         headers[.cacheControl] = "no-cache, private"
-        headers[.transferEncoding] = "chunked"
         let body = ResponseBody { writer in
             defer { metrics.watchEnded() }
             var firstTable = true

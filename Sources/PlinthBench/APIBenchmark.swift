@@ -1,4 +1,516 @@
-public struct APIBenchmark {
- public init(kubeconfigPath: String, connections: Int, creates: Int, gets: Int, serverPID: Int?, namespace: String) {}
- public func run() async throws {}
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import PlinthJSON
+import Yams
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `plinth bench api`: loads an API server through its kubeconfig, as a separate process, over HTTPS.
+///
+/// Phases: ConfigMap creates, GETs of random created ConfigMaps, full LISTs (and one LIST paged the way
+/// kubectl pages), then the server's RSS from /proc. Each phase spreads its requests over `connections`
+/// concurrent workers, each of which sends its requests one after the other on a keep-alive HTTP/1.1
+/// connection of a pool sized to `connections`.
+public struct APIBenchmark: Sendable {
+    let kubeconfigPath: String
+    let connections: Int
+    let creates: Int
+    let gets: Int
+    let serverPID: Int?
+    let namespace: String
+
+    public init(kubeconfigPath: String, connections: Int, creates: Int, gets: Int, serverPID: Int?, namespace: String) {
+        self.kubeconfigPath = kubeconfigPath
+        self.connections = max(1, connections)
+        self.creates = max(0, creates)
+        self.gets = max(0, gets)
+        self.serverPID = serverPID
+        self.namespace = namespace
+    }
+
+    public func run() async throws {
+        let kc = try Kubeconfig.load(path: kubeconfigPath)
+
+        var config = HTTPClient.Configuration(
+            tlsConfiguration: kc.tls,
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(10), read: .seconds(300)),
+            connectionPool: .init(idleTimeout: .seconds(600), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        )
+        config.httpVersion = .http1Only
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
+        do {
+            try await run(client: client, kc: kc)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    // MARK: - Phases
+
+    private func run(client: HTTPClient, kc: Kubeconfig) async throws {
+        let server = kc.server
+        var getHeaders = HTTPHeaders()
+        getHeaders.add(name: "User-Agent", value: "plinth-bench")
+        getHeaders.add(name: "Accept", value: "application/json")
+        if let auth = kc.authorization { getHeaders.add(name: "Authorization", value: auth) }
+        var postHeaders = getHeaders
+        postHeaders.add(name: "Content-Type", value: "application/json")
+
+        func request(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil) -> HTTPClientRequest {
+            var r = HTTPClientRequest(url: server + path)
+            r.method = method
+            r.headers = body == nil ? getHeaders : postHeaders
+            if let body { r.body = .bytes(ByteBuffer(bytes: body)) }
+            return r
+        }
+
+        let ns = namespace
+        let nsPath = "/api/v1/namespaces/\(ns)"
+        let cmPath = nsPath + "/configmaps"
+
+        say("plinth bench api: server \(server), \(connections) connections, namespace \(ns)")
+
+        // 1. The namespace (409: already there).
+        let nsBody: JSON = ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]]
+        let (nsStatus, nsResp) = try await send(client, request(.POST, "/api/v1/namespaces", body: nsBody.serialized()))
+        guard (200..<300).contains(nsStatus) || nsStatus == 409 else {
+            throw BenchError("creating namespace \(ns): HTTP \(nsStatus): \(text(nsResp))")
+        }
+
+        // ConfigMaps of an earlier run: delete them all (deletecollection) so the names are free again
+        // and the LIST counts only this run's objects.
+        let (probeStatus, probeResp) = try await send(client, request(.GET, cmPath + "?limit=1"))
+        guard (200..<300).contains(probeStatus) else {
+            throw BenchError("listing configmaps: HTTP \(probeStatus): \(text(probeResp))")
+        }
+        let probe = try JSON.parse(probeResp.readableBytesView)
+        if let items = probe["items"]?.arrayValue, !items.isEmpty {
+            let t0 = ContinuousClock.now
+            let (st, resp) = try await send(client, request(.DELETE, cmPath))
+            guard (200..<300).contains(st) else {
+                throw BenchError("deleting earlier configmaps: HTTP \(st): \(text(resp))")
+            }
+            say("cleanup   deleted the earlier run's ConfigMaps in \(fmt(seconds(ContinuousClock.now - t0), 2)) s")
+        }
+
+        // Warm up: open the pool's connections (TLS handshakes) outside the timed phases.
+        let warm = request(.GET, nsPath)
+        _ = try await runPhase(client: client, count: connections) { _, _ in warm }
+
+        // 2. Creates. Requests (and their bodies) are built before the clock starts.
+        var created: [Int32] = []
+        if creates > 0 {
+            let createRequests: [HTTPClientRequest] = (0..<creates).map { i in
+                let cm: JSON = [
+                    "apiVersion": "v1", "kind": "ConfigMap",
+                    "metadata": ["name": .string("bench-\(i)")],
+                    "data": ["key": .string("value-\(i)")],
+                ]
+                return request(.POST, cmPath, body: cm.serialized())
+            }
+            let res = try await runPhase(client: client, count: creates, recordSuccesses: true) { i, _ in createRequests[i] }
+            report("creates", res)
+            created = res.successes
+        }
+
+        // 3. GETs of random created ConfigMaps.
+        if gets > 0 {
+            if created.isEmpty {
+                say("gets      skipped: no ConfigMaps were created")
+            } else {
+                // One prepared request per created ConfigMap; workers pick among them at random.
+                let getRequests: [HTTPClientRequest] = created.map { k in request(.GET, cmPath + "/bench-\(k)") }
+                let res = try await runPhase(client: client, count: gets) { _, rng in
+                    getRequests[Int(rng.next() % UInt64(getRequests.count))]
+                }
+                report("gets", res)
+            }
+        }
+
+        // 4. Full LISTs (no limit), 5 times.
+        let listRequest = request(.GET, cmPath)
+        var listTimes: [Duration] = []
+        var listCount = -1
+        for _ in 0..<5 {
+            let t0 = ContinuousClock.now
+            let (st, body) = try await send(client, listRequest)
+            listTimes.append(ContinuousClock.now - t0)
+            guard (200..<300).contains(st) else { throw BenchError("LIST: HTTP \(st): \(text(body))") }
+            let doc = try JSON.parse(body.readableBytesView)
+            guard let items = doc["items"]?.arrayValue else { throw BenchError("LIST: no items array in the response") }
+            if listCount >= 0 && items.count != listCount {
+                say("warning   LIST item counts differ between runs: \(listCount) vs \(items.count)")
+            }
+            listCount = items.count
+        }
+        listTimes.sort()
+
+        // 5. One LIST paged as kubectl pages (limit=500, following metadata.continue).
+        var pagedCount = 0
+        var pages = 0
+        let pagedStart = ContinuousClock.now
+        var cont: String? = nil
+        repeat {
+            var path = cmPath + "?limit=500"
+            if let c = cont { path += "&continue=" + percentEncode(c) }
+            let (st, body) = try await send(client, request(.GET, path))
+            guard (200..<300).contains(st) else { throw BenchError("paged LIST: HTTP \(st): \(text(body))") }
+            let doc = try JSON.parse(body.readableBytesView)
+            pagedCount += doc["items"]?.arrayValue?.count ?? 0
+            pages += 1
+            cont = doc["metadata"]?["continue"]?.stringValue
+            if cont?.isEmpty == true { cont = nil }
+        } while cont != nil && pages < 1_000_000
+        let pagedTime = ContinuousClock.now - pagedStart
+
+        var listLine = "list      \(listCount) items: median \(fmt(ms(listTimes[listTimes.count / 2]), 0)) ms"
+        listLine += " (min \(fmt(ms(listTimes[0]), 0)) ms) over \(listTimes.count);"
+        listLine += " paged (limit=500): \(fmt(ms(pagedTime), 0)) ms, \(pages) pages"
+        say(listLine)
+        if listCount != created.count {
+            say("MISMATCH  LIST returned \(listCount) items; \(created.count) ConfigMaps were created")
+        }
+        if pagedCount != listCount {
+            say("MISMATCH  paged LIST returned \(pagedCount) items; the full LIST \(listCount)")
+        }
+
+        // 6. The server's memory.
+        if let pid = serverPID {
+            if let status = readFile("/proc/\(pid)/status") {
+                let rss = procStatusKB(status, "VmRSS")
+                let hwm = procStatusKB(status, "VmHWM")
+                let mb: (Int?) -> String = { kb in kb.map { fmt(Double($0) / 1024, 0) } ?? "?" }
+                say("server    RSS \(mb(rss)) MB (peak \(mb(hwm)) MB)")
+            } else {
+                say("server    cannot read /proc/\(pid)/status")
+            }
+        }
+    }
+
+    // MARK: - Load generation
+
+    struct PhaseResult: Sendable {
+        var wall: Duration = .zero
+        var latencies: [Duration] = []
+        var errors = 0
+        var firstError: String?
+        var successes: [Int32] = []
+    }
+
+    struct WorkerResult: Sendable {
+        var latencies: [Duration] = []
+        var errors = 0
+        var firstError: String?
+        var successes: [Int32] = []
+    }
+
+    /// Sends `count` requests, request `i` made by `makeRequest(i, rng)`, over `connections` workers,
+    /// each of which waits for a response (body drained) before sending its next request.
+    private func runPhase(
+        client: HTTPClient, count: Int, recordSuccesses: Bool = false,
+        _ makeRequest: @escaping @Sendable (Int, inout SplitMix64) -> HTTPClientRequest
+    ) async throws -> PhaseResult {
+        let workers = min(connections, max(count, 1))
+        let start = ContinuousClock.now
+        var result = PhaseResult()
+        try await withThrowingTaskGroup(of: WorkerResult.self) { group in
+            for w in 0..<workers {
+                group.addTask {
+                    var rng = SplitMix64(seed: UInt64(w &+ 1) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(UInt(bitPattern: count)))
+                    var out = WorkerResult()
+                    out.latencies.reserveCapacity(count / workers + 1)
+                    if recordSuccesses { out.successes.reserveCapacity(count / workers + 1) }
+                    let clock = ContinuousClock()
+                    var i = w
+                    while i < count {
+                        let req = makeRequest(i, &rng)
+                        let t0 = clock.now
+                        do {
+                            let resp = try await client.execute(req, timeout: .seconds(60))
+                            let code = resp.status.code
+                            if code >= 200 && code < 300 {
+                                for try await _ in resp.body {}
+                                out.latencies.append(clock.now - t0)
+                                if recordSuccesses { out.successes.append(Int32(i)) }
+                            } else {
+                                let body = try await resp.body.collect(upTo: 1 << 20)
+                                out.latencies.append(clock.now - t0)
+                                out.errors += 1
+                                if out.firstError == nil { out.firstError = "HTTP \(code): \(text(body))" }
+                            }
+                        } catch {
+                            out.latencies.append(clock.now - t0)
+                            out.errors += 1
+                            if out.firstError == nil { out.firstError = "\(error)" }
+                        }
+                        i += workers
+                    }
+                    return out
+                }
+            }
+            for try await w in group {
+                result.latencies += w.latencies
+                result.errors += w.errors
+                if result.firstError == nil { result.firstError = w.firstError }
+                result.successes += w.successes
+            }
+        }
+        result.wall = ContinuousClock.now - start
+        result.latencies.sort()
+        return result
+    }
+
+    private func report(_ name: String, _ r: PhaseResult) {
+        let n = r.latencies.count
+        let secs = seconds(r.wall)
+        var line = pad(name, 10) + pad(String(n), 6) + " in " + fmt(secs, 2) + " s = "
+        line += fmt(secs > 0 ? Double(n) / secs : 0, 0) + " /s"
+        line += "   p50 " + fmt(ms(percentile(r.latencies, 0.50)), 1) + " ms"
+        line += "  p99 " + fmt(ms(percentile(r.latencies, 0.99)), 1) + " ms"
+        line += "  max " + fmt(ms(r.latencies.last ?? .zero), 1) + " ms"
+        line += "  errors \(r.errors)"
+        say(line)
+        if let e = r.firstError { say("          first error: \(e)") }
+    }
+
+    /// One request, its whole body collected.
+    private func send(_ client: HTTPClient, _ req: HTTPClientRequest) async throws -> (UInt, ByteBuffer) {
+        let resp = try await client.execute(req, timeout: .seconds(600))
+        let body = try await resp.body.collect(upTo: 1 << 31)
+        return (resp.status.code, body)
+    }
+}
+
+// MARK: - Kubeconfig
+
+struct Kubeconfig {
+    var server: String
+    var tls: TLSConfiguration
+    var authorization: String?
+
+    static func load(path: String) throws -> Kubeconfig {
+        guard let bytes = readFile(path) else { throw BenchError("cannot read kubeconfig \(path)") }
+        guard let root = try Yams.compose(yaml: String(decoding: bytes, as: UTF8.self)) else {
+            throw BenchError("kubeconfig \(path) is empty")
+        }
+
+        func named(_ list: String, _ name: String?) -> Node? {
+            let entries = root[list]?.array() ?? []
+            if let name { return entries.first { $0["name"]?.string == name } }
+            return entries.first
+        }
+
+        // The current context names the cluster and user; without one, a lone context (or else the
+        // first cluster and the first user) is used.
+        var clusterName: String?
+        var userName: String?
+        let current = root["current-context"]?.string ?? ""
+        if !current.isEmpty {
+            guard let ctx = named("contexts", current) else {
+                throw BenchError("kubeconfig \(path): current-context \"\(current)\" is not among its contexts")
+            }
+            clusterName = ctx["context"]?["cluster"]?.string
+            userName = ctx["context"]?["user"]?.string
+        } else if let contexts = root["contexts"]?.array(), contexts.count == 1 {
+            clusterName = contexts[0]["context"]?["cluster"]?.string
+            userName = contexts[0]["context"]?["user"]?.string
+        }
+
+        guard let clusterEntry = named("clusters", clusterName), let cluster = clusterEntry["cluster"] else {
+            throw BenchError("kubeconfig \(path): no cluster \(clusterName.map { "\"\($0)\"" } ?? "")")
+        }
+        guard var server = cluster["server"]?.string, !server.isEmpty else {
+            throw BenchError("kubeconfig \(path): the cluster has no server")
+        }
+        while server.hasSuffix("/") { server.removeLast() }
+
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let ca = cluster["certificate-authority-data"]?.string, !ca.isEmpty {
+            guard let pem = base64Decode(ca) else { throw BenchError("kubeconfig: bad certificate-authority-data") }
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(pem))
+        } else if let caFile = cluster["certificate-authority"]?.string, !caFile.isEmpty {
+            guard let pem = readFile(caFile) else { throw BenchError("cannot read certificate-authority \(caFile)") }
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(pem))
+        }
+        if cluster["insecure-skip-tls-verify"]?.bool == true {
+            tls.certificateVerification = .none
+        }
+        if let sni = cluster["tls-server-name"]?.string, !sni.isEmpty {
+            _ = sni  // AsyncHTTPClient verifies against the URL's host; tls-server-name is not supported.
+        }
+
+        var authorization: String?
+        if let userEntry = named("users", userName), let user = userEntry["user"] {
+            if let token = user["token"]?.string, !token.isEmpty {
+                authorization = "Bearer " + token
+            } else if let file = user["tokenFile"]?.string, let bytes = readFile(file) {
+                let token = String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace }
+                if !token.isEmpty { authorization = "Bearer " + token }
+            }
+            var certPEM: [UInt8]?
+            var keyPEM: [UInt8]?
+            if let d = user["client-certificate-data"]?.string, !d.isEmpty { certPEM = base64Decode(d) }
+            else if let f = user["client-certificate"]?.string, !f.isEmpty { certPEM = readFile(f) }
+            if let d = user["client-key-data"]?.string, !d.isEmpty { keyPEM = base64Decode(d) }
+            else if let f = user["client-key"]?.string, !f.isEmpty { keyPEM = readFile(f) }
+            if let certPEM, let keyPEM {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(certPEM).map { .certificate($0) }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: keyPEM, format: .pem))
+            }
+        }
+        return Kubeconfig(server: server, tls: tls, authorization: authorization)
+    }
+}
+
+// MARK: - Helpers
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A small, fast PRNG for picking GET targets (one per worker, no locking).
+struct SplitMix64: RandomNumberGenerator, Sendable {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+private func say(_ line: String) {
+    print(line)
+    fflush(nil)
+}
+
+private func text(_ buf: ByteBuffer) -> String {
+    let s = String(decoding: buf.readableBytesView.prefix(2000), as: UTF8.self)
+    return buf.readableBytes > 2000 ? s + "…" : s
+}
+
+private func seconds(_ d: Duration) -> Double {
+    let c = d.components
+    return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+}
+
+private func ms(_ d: Duration) -> Double { seconds(d) * 1e3 }
+
+/// Nearest-rank percentile of a sorted array.
+private func percentile(_ sorted: [Duration], _ q: Double) -> Duration {
+    guard !sorted.isEmpty else { return .zero }
+    let rank = Int((q * Double(sorted.count)).rounded(.up))
+    return sorted[min(max(rank - 1, 0), sorted.count - 1)]
+}
+
+/// `x` with `decimals` digits after the point (no Foundation).
+private func fmt(_ x: Double, _ decimals: Int) -> String {
+    guard x.isFinite else { return "\(x)" }
+    var scale = 1.0
+    for _ in 0..<decimals { scale *= 10 }
+    let negative = x < 0
+    let scaled = (abs(x) * scale).rounded()
+    guard scaled < 9e18 else { return "\(x)" }
+    let n = UInt64(scaled)
+    let p = UInt64(scale)
+    var s = String(n / p)
+    if decimals > 0 {
+        let frac = String(n % p)
+        s += "." + String(repeating: "0", count: decimals - frac.count) + frac
+    }
+    return negative && n != 0 ? "-" + s : s
+}
+
+private func pad(_ s: String, _ width: Int) -> String {
+    s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters (for the continue token).
+private func percentEncode(_ s: String) -> String {
+    let hex = Array("0123456789ABCDEF".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(s.utf8.count * 3)
+    for b in s.utf8 {
+        switch b {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+             UInt8(ascii: "_"), UInt8(ascii: "~"):
+            out.append(b)
+        default:
+            out.append(UInt8(ascii: "%"))
+            out.append(hex[Int(b >> 4)])
+            out.append(hex[Int(b & 15)])
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// Standard base64 (padding optional, whitespace ignored).
+private func base64Decode(_ s: String) -> [UInt8]? {
+    var out: [UInt8] = []
+    out.reserveCapacity(s.utf8.count * 3 / 4)
+    var acc: UInt32 = 0
+    var bits = 0
+    for c in s.utf8 {
+        let v: UInt32
+        switch c {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = UInt32(c - UInt8(ascii: "A"))
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): v = UInt32(c - UInt8(ascii: "a")) + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): v = UInt32(c - UInt8(ascii: "0")) + 52
+        case UInt8(ascii: "+"), UInt8(ascii: "-"): v = 62
+        case UInt8(ascii: "/"), UInt8(ascii: "_"): v = 63
+        case UInt8(ascii: "="), UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): continue
+        default: return nil
+        }
+        acc = (acc << 6) | v
+        bits += 6
+        if bits >= 8 {
+            bits -= 8
+            out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
+        }
+    }
+    return out
+}
+
+/// A whole file (works for /proc files, whose size reads as 0).
+private func readFile(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            return nil
+        }
+        if n == 0 { break }
+        out.append(contentsOf: chunk[0..<n])
+    }
+    return out
+}
+
+/// The kB figure of a `Key:   1234 kB` line of /proc/<pid>/status.
+private func procStatusKB(_ status: [UInt8], _ key: String) -> Int? {
+    let text = String(decoding: status, as: UTF8.self)
+    for line in text.split(separator: "\n") where line.hasPrefix(key + ":") {
+        let digits = line.dropFirst(key.count + 1).filter { $0.isNumber }
+        return Int(digits)
+    }
+    return nil
 }

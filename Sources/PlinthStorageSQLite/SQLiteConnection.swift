@@ -67,7 +67,19 @@ struct Statement {
     unowned let connection: SQLiteConnection
 
     func bind(_ i: Int32, _ v: Int64) { sqlite3_bind_int64(handle, i, v) }
-    func bind(_ i: Int32, _ v: String) { sqlite3_bind_text(handle, i, v, -1, SQLITE_TRANSIENT) }
+    /// Binds with the explicit UTF-8 length: keys may contain NUL (continue keys end in one).
+    func bind(_ i: Int32, _ v: String) {
+        var v = v
+        v.withUTF8 { u in
+            u.withMemoryRebound(to: CChar.self) { c in
+                if let base = c.baseAddress {
+                    _ = sqlite3_bind_text(handle, i, base, Int32(u.count), SQLITE_TRANSIENT)
+                } else {
+                    _ = sqlite3_bind_text(handle, i, "", 0, SQLITE_TRANSIENT)
+                }
+            }
+        }
+    }
     func bind(_ i: Int32, _ v: [UInt8]) {
         v.withUnsafeBytes { p in
             _ = sqlite3_bind_blob(handle, i, p.baseAddress, Int32(p.count), SQLITE_TRANSIENT)

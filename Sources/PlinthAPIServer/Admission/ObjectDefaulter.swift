@@ -40,7 +40,14 @@ enum ObjectDefaulter {
         var o = input
         switch (r.group, r.kind) {
         case ("", "Pod"):
-            if let spec = o["spec"] { o["spec"] = podSpec(spec) }
+            if let spec = o["spec"] {
+                var podOnly = podSpec(spec)
+                // Set on pods by defaulting and the Priority admission plugin, not on templates.
+                setIfAbsent(&podOnly, ["enableServiceLinks"], true)
+                setIfAbsent(&podOnly, ["preemptionPolicy"], "PreemptLowerPriority")
+                setIfAbsent(&podOnly, ["priority"], 0)
+                o["spec"] = podOnly
+            }
         case ("", "Namespace"):
             if o[path: ["spec", "finalizers"]] == nil { o[path: ["spec", "finalizers"]] = ["kubernetes"] }
             if let name = o.string("metadata", "name") {
@@ -151,9 +158,6 @@ enum ObjectDefaulter {
         setIfAbsent(&spec, ["schedulerName"], "default-scheduler")
         setIfAbsent(&spec, ["terminationGracePeriodSeconds"], 30)
         setIfAbsent(&spec, ["securityContext"], .object(JSONObject()))
-        setIfAbsent(&spec, ["enableServiceLinks"], true)
-        setIfAbsent(&spec, ["preemptionPolicy"], "PreemptLowerPriority")
-        setIfAbsent(&spec, ["priority"], 0)
         for field in ["containers", "initContainers"] {
             if let list = spec[field]?.arrayValue {
                 spec[field] = .array(list.map(container))

@@ -135,9 +135,9 @@ struct OpenAPIDocuments: Sendable {
             let patchSchema: JSON = ["schema": ref("io.k8s.apimachinery.pkg.apis.meta.v1.Patch")]
             types["application/json-patch+json"] = patchSchema
             types["application/merge-patch+json"] = patchSchema
-            if BuiltinPatchMeta.isBuiltin(group: r.group, kind: r.kind) {
-                types["application/strategic-merge-patch+json"] = patchSchema
-            }
+            // Strategic merge is accepted for built-in kinds, but not advertised until the
+            // schemas here carry every field's patch strategy: kubectl then computes its
+            // strategic patches from its compiled-in types, which do.
             types["application/apply-patch+yaml"] = patchSchema
             o["requestBody"] = ["content": .object(types), "required": true]
         case "list":

@@ -1,0 +1,161 @@
+import PlinthJSON
+
+/// The protobuf shape of the Kubernetes built-in types: for each message, field number →
+/// (JSON name, type, Go presence). Built once from the compact text tables in the
+/// `ProtobufSchema+*.swift` files, which were generated from upstream `generated.proto`
+/// (field numbers and types) and `types.go` (JSON names, `omitempty`, Go pointers).
+///
+/// Text format: one message per line, continuation lines start with a space.
+///
+///     [~]Name num:jsonName:type[flags] num:jsonName:type[flags] …
+///
+/// - `~` before the name: a Go slice type wrapped in a message (`ExtraValue`): its JSON form is
+///   the array held in field 1.
+/// - type: `s` string, `b` bool, `i` int32, `l` int64, `u` uint32, `v` uint64, `d` double,
+///   `f` float, `y` bytes (base64 in JSON); `T` meta/v1 Time, `M` MicroTime, `D` Duration,
+///   `F` FieldsV1, `Q` resource.Quantity, `I` intstr.IntOrString, `R` runtime.RawExtension;
+///   `@Name` a message of the same package, `@pkg.Name` of another package.
+///   A `[` prefix marks a repeated field, `{` a `map<string, type>`.
+/// - flags: `*` a Go pointer (present means set, even when zero), `!` no `omitempty` in the
+///   JSON tag, `^` embedded inline in JSON (its fields become the parent's), `-` `json:"-"`.
+struct ProtobufSchema: Sendable {
+    indirect enum Kind: Sendable, Equatable {
+        case string, bool, int32, int64, uint32, uint64, double, float, bytes
+        case time, microTime, duration, fieldsV1, quantity, intOrString, rawExtension
+        case message(Int)
+    }
+
+    struct Field: Sendable {
+        var number: Int
+        var jsonName: String
+        var kind: Kind
+        var repeated = false
+        var map = false
+        var pointer = false
+        var required = false
+        var inline = false
+        var skip = false
+    }
+
+    struct Message: Sendable {
+        var name: String
+        /// A Go slice type in a wrapper message: JSON is field 1's array.
+        var isListWrapper = false
+        /// Sorted by number.
+        var fields: [Field] = []
+        /// Field number → index in `fields`, -1 where there is none.
+        var slots: [Int16] = []
+
+        func field(number: Int) -> Int? {
+            guard number >= 0 && number < slots.count else { return nil }
+            let i = slots[number]
+            return i < 0 ? nil : Int(i)
+        }
+    }
+
+    var messages: [Message] = []
+    /// "pkg.Name" → index in `messages`.
+    var index: [String: Int] = [:]
+
+    static let shared = ProtobufSchema(packages: [
+        ("meta", metaText), ("core", coreText), ("apps", appsText), ("batch", batchText),
+        ("autoscaling", autoscalingText), ("policy", policyText), ("scheduling_v1alpha3", schedulingV1alpha3Text),
+        ("rbac", rbacText), ("authentication", authenticationText), ("authorization", authorizationText),
+        ("networking", networkingText), ("scheduling", schedulingText), ("coordination", coordinationText),
+        ("storage", storageText), ("node", nodeText), ("discovery", discoveryText), ("events", eventsText),
+    ])
+
+    /// The message for a top-level object of the given apiVersion and kind. Kinds that every
+    /// group version serves (DeleteOptions, Status, …) are found in meta/v1.
+    func message(apiVersion: String, kind: String) -> Int? {
+        if let i = index[Self.package(apiVersion: apiVersion) + "." + kind] { return i }
+        return index["meta." + kind]
+    }
+
+    /// "apps/v1" → "apps", "v1" → "core", "rbac.authorization.k8s.io/v1" → "rbac",
+    /// "scheduling.k8s.io/v1alpha3" → "scheduling_v1alpha3".
+    static func package(apiVersion: String) -> String {
+        let parts = apiVersion.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        let group = parts.count == 2 ? parts[0] : ""
+        let version = parts.count == 2 ? parts[1] : parts[0]
+        let name = group.isEmpty ? "core" : String(group.prefix { $0 != "." })
+        return version == "v1" ? name : name + "_" + version
+    }
+
+    init(packages: [(name: String, text: String)]) {
+        // Pass 1: names, so that references can be resolved in any order.
+        var parsed: [(pkg: String, line: [Substring])] = []
+        for (pkg, text) in packages {
+            var current: [Substring] = []
+            for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+                let tokens = line.split(separator: " ")
+                if line.first == " " {
+                    current += tokens
+                } else {
+                    if !current.isEmpty { parsed.append((pkg, current)) }
+                    current = tokens
+                }
+            }
+            if !current.isEmpty { parsed.append((pkg, current)) }
+        }
+        for (pkg, tokens) in parsed {
+            var name = tokens[0]
+            var message = Message(name: "")
+            if name.first == "~" { message.isListWrapper = true; name = name.dropFirst() }
+            message.name = pkg + "." + name
+            index[message.name] = messages.count
+            messages.append(message)
+        }
+        // Pass 2: fields.
+        for (i, (pkg, tokens)) in parsed.enumerated() {
+            var fields: [Field] = []
+            for token in tokens.dropFirst() {
+                let parts = token.split(separator: ":", maxSplits: 2)
+                precondition(parts.count == 3, "bad protobuf schema token \(token)")
+                var type = parts[2]
+                var field = Field(number: Int(parts[0])!, jsonName: String(parts[1]), kind: .string)
+                while let last = type.last, "*!^-".contains(last) {
+                    switch last {
+                    case "*": field.pointer = true
+                    case "!": field.required = true
+                    case "^": field.inline = true
+                    default: field.skip = true
+                    }
+                    type = type.dropLast()
+                }
+                if type.first == "[" { field.repeated = true; type = type.dropFirst() }
+                if type.first == "{" { field.map = true; type = type.dropFirst() }
+                switch type {
+                case "s": field.kind = .string
+                case "b": field.kind = .bool
+                case "i": field.kind = .int32
+                case "l": field.kind = .int64
+                case "u": field.kind = .uint32
+                case "v": field.kind = .uint64
+                case "d": field.kind = .double
+                case "f": field.kind = .float
+                case "y": field.kind = .bytes
+                case "T": field.kind = .time
+                case "M": field.kind = .microTime
+                case "D": field.kind = .duration
+                case "F": field.kind = .fieldsV1
+                case "Q": field.kind = .quantity
+                case "I": field.kind = .intOrString
+                case "R": field.kind = .rawExtension
+                default:
+                    precondition(type.first == "@", "bad protobuf schema type \(type)")
+                    let ref = type.dropFirst()
+                    let full = ref.contains(".") ? String(ref) : pkg + "." + ref
+                    guard let target = index[full] else { preconditionFailure("unknown protobuf message \(full)") }
+                    field.kind = .message(target)
+                }
+                fields.append(field)
+            }
+            fields.sort { $0.number < $1.number }
+            var slots = [Int16](repeating: -1, count: (fields.last?.number ?? 0) + 1)
+            for (j, f) in fields.enumerated() { slots[f.number] = Int16(j) }
+            messages[i].fields = fields
+            messages[i].slots = slots
+        }
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import Testing
+
+/// A real `plinth up` process on a loopback port with a temporary data directory, as a user
+/// would run it; and the real kubectl pointed at it.
+final class PlinthServer: @unchecked Sendable {
+    let dataDir: String
+    let home: String
+    private(set) var process: Process?
+    private(set) var url = ""
+    private var output: Pipe?
+
+    var kubeconfig: String { dataDir + "/admin.kubeconfig" }
+    var token: String { (try? String(contentsOfFile: dataDir + "/admin.token", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "" }
+    var caPath: String { dataDir + "/ca.crt" }
+
+    /// The task's shared server (set by the `.plinthServer` suite trait).
+    @TaskLocal static var current: PlinthServer?
+
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    static var binary: String {
+        if let b = ProcessInfo.processInfo.environment["PLINTH_BINARY"] { return b }
+        return packageRoot.appendingPathComponent(".build/debug/plinth").path
+    }
+
+    init(dataDir: String? = nil) throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("plinth-it-\(UUID().uuidString.prefix(8))").path
+        self.dataDir = dataDir ?? base + "/data"
+        self.home = base + "/home"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    }
+
+    /// Starts `plinth up` and waits for its ready line.
+    func start() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = ["up", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--log-level", "warning"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.standardError
+        try p.run()
+        process = p
+        output = pipe
+        // Read until the ready banner names the URL.
+        var text = ""
+        let deadline = Date().addingTimeInterval(30)
+        let handle = pipe.fileHandleForReading
+        while Date() < deadline {
+            let chunk = handle.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+            if let range = text.range(of: #"is ready at (https://[0-9.:]+)"#, options: .regularExpression) {
+                url = String(text[range].split(separator: " ").last!)
+                return
+            }
+        }
+        throw TestFailure("plinth did not become ready; output: \(text)")
+    }
+
+    /// SIGTERM (or SIGKILL) and wait for exit; returns the exit status.
+    @discardableResult
+    func stop(kill: Bool = false) -> Int32 {
+        guard let p = process else { return 0 }
+        if kill { Foundation.kill(p.processIdentifier, SIGKILL) } else { p.terminate() }
+        p.waitUntilExit()
+        process = nil
+        return p.terminationStatus
+    }
+
+    func cleanUp() {
+        stop()
+        try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: dataDir).deletingLastPathComponent().path)
+    }
+
+    /// Runs the real kubectl against this server.
+    @discardableResult
+    func kubectl(_ args: [String], stdin: String? = nil, env: [String: String] = [:], timeout: TimeInterval = 60) throws -> CommandResult {
+        var environment = ProcessInfo.processInfo.environment
+        environment["KUBECONFIG"] = kubeconfig
+        environment["HOME"] = home
+        for (k, v) in env { environment[k] = v }
+        return try CommandResult.run("/usr/bin/kubectl", args, stdin: stdin, environment: environment, timeout: timeout)
+    }
+
+    func kubectl(_ args: String..., stdin: String? = nil, env: [String: String] = [:]) throws -> CommandResult {
+        try kubectl(args, stdin: stdin, env: env)
+    }
+
+    /// Starts a long-running kubectl (e.g. `get -w`) whose output can be polled.
+    func startKubectl(_ args: [String]) throws -> RunningCommand {
+        var environment = ProcessInfo.processInfo.environment
+        environment["KUBECONFIG"] = kubeconfig
+        environment["HOME"] = home
+        return try RunningCommand(path: "/usr/bin/kubectl", args: args, environment: environment)
+    }
+
+    /// A fresh namespace for one test.
+    func makeNamespace(_ prefix: String) throws -> String {
+        let name = "\(prefix)-\(UUID().uuidString.prefix(6).lowercased())"
+        let r = try kubectl(["apply", "-f", "-"], stdin: "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: \(name)\n")
+        if r.status != 0 { throw TestFailure("create namespace: \(r.stderr)") }
+        return name
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// What a command printed and how it exited.
+struct CommandResult: Sendable {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    static func run(_ path: String, _ args: [String], stdin: String? = nil, environment: [String: String], timeout: TimeInterval) throws -> CommandResult {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        p.environment = environment
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try? input.fileHandleForWriting.close()
+        // Drain both pipes concurrently so a chatty command cannot block on a full pipe.
+        let group = DispatchGroup()
+        let outData = DataBox(), errData = DataBox()
+        group.enter()
+        DispatchQueue.global().async { outData.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        group.enter()
+        DispatchQueue.global().async { errData.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        if group.wait(timeout: .now() + timeout) == .timedOut {
+            p.terminate()
+            group.wait()
+        }
+        p.waitUntilExit()
+        return CommandResult(status: p.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
+                             stderr: String(decoding: errData.data, as: UTF8.self))
+    }
+}
+
+/// A process whose standard output is collected as it arrives.
+final class RunningCommand: @unchecked Sendable {
+    let process = Process()
+    private let lock = NSLock()
+    private var collected = Data()
+
+    init(path: String, args: [String], environment: [String: String]) throws {
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = args
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] h in
+            let d = h.availableData
+            guard let self, !d.isEmpty else { return }
+            self.lock.lock()
+            self.collected.append(d)
+            self.lock.unlock()
+        }
+        try process.run()
+    }
+
+    var output: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: collected, as: UTF8.self)
+    }
+
+    func waitForOutput(matching pattern: String, timeout: Double) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if output.range(of: pattern, options: .regularExpression) != nil { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+}
+
+/// Written by one reader thread, read after it has finished (DispatchGroup orders the two).
+final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
+
+/// Starts one server for a whole suite and stops it afterwards.
+struct PlinthServerTrait: SuiteTrait, TestScoping {
+    var isRecursive: Bool { false }
+
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        let server = try PlinthServer()
+        try server.start()
+        defer { server.cleanUp() }
+        try await PlinthServer.$current.withValue(server) {
+            try await function()
+        }
+    }
+}
+
+extension Trait where Self == PlinthServerTrait {
+    static var plinthServer: PlinthServerTrait { PlinthServerTrait() }
+}
+
+func sharedServer() throws -> PlinthServer {
+    guard let s = PlinthServer.current else { throw TestFailure("no shared server in scope") }
+    return s
+}
