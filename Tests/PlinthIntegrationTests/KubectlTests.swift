@@ -296,6 +296,33 @@ struct KubectlTests {
         #expect(v.string("serverVersion", "minor") == "33")
     }
 
+    /// kubectl's typed clients send protobuf bodies; the generators and auth commands use them.
+    @Test func typedClientCommands() throws {
+        let s = try sharedServer()
+        let ns = try s.makeNamespace("typed")
+        let cm = try s.kubectl("create", "configmap", "settings", "-n", ns, "--from-literal=mode=fast", "--from-literal=level=3")
+        #expect(cm.stdout.contains("configmap/settings created"), "\(cm.stderr)")
+        let data = try JSON.parse(Array(try s.kubectl("get", "cm", "settings", "-n", ns, "-o", "json").stdout.utf8))
+        #expect(data["data"] == ["level": "3", "mode": "fast"])
+        let secret = try s.kubectl("create", "secret", "generic", "creds", "-n", ns, "--from-literal=password=s3cret")
+        #expect(secret.status == 0)
+        #expect(try s.kubectl("get", "secret", "creds", "-n", ns, "-o", "jsonpath={.data.password}").stdout == "czNjcmV0")
+        #expect(try s.kubectl("get", "secret", "creds", "-n", ns, "-o", "jsonpath={.type}").stdout == "Opaque")
+        let deploy = try s.kubectl("create", "deployment", "api", "-n", ns, "--image=busybox:1.36", "--replicas=0")
+        #expect(deploy.stdout.contains("deployment.apps/api created"))
+        #expect(try s.kubectl("get", "deploy", "api", "-n", ns, "-o", "jsonpath={.spec.replicas}").stdout == "0")
+        let job = try s.kubectl("create", "job", "once", "-n", ns, "--image=busybox:1.36", "--", "true")
+        #expect(job.stdout.contains("job.batch/once created"))
+        #expect(try s.kubectl("get", "job", "once", "-n", ns, "-o", "jsonpath={.spec.template.spec.restartPolicy}").stdout == "Never")
+
+        let whoami = try s.kubectl("auth", "whoami")
+        #expect(whoami.stdout.range(of: #"Username\s+plinth-admin"#, options: .regularExpression) != nil, "\(whoami.stderr)")
+        #expect(whoami.stdout.contains("system:masters"))
+        let canI = try s.kubectl("auth", "can-i", "delete", "deployments", "-n", ns)
+        #expect(canI.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "yes")
+        #expect(canI.status == 0)
+    }
+
     @Test func badInputGetsUpstreamErrors() throws {
         let s = try sharedServer()
         let ns = try s.makeNamespace("bad")

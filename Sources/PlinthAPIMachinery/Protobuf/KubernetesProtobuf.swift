@@ -7,7 +7,7 @@ import PlinthJSON
 ///
 /// Objects are decoded to the JSON their Go type would marshal to (see `ProtobufMessageDecoder`
 /// for presence) and encoded back the way the Go types' generated Marshal writes them. The
-/// built-in types of core, apps, batch, rbac, authentication, authorization, autoscaling/v1,
+/// built-in types of core, apps, batch, rbac, authentication, authorization, autoscaling v1/v2,
 /// policy, networking, scheduling, coordination, storage, node, discovery and events v1 and
 /// meta/v1 are known; fields the tables do not know are skipped.
 public enum KubernetesProtobuf {

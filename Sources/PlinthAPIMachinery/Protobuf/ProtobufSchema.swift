@@ -19,7 +19,7 @@ import PlinthJSON
 /// - flags: `*` a Go pointer (present means set, even when zero), `!` no `omitempty` in the
 ///   JSON tag, `^` embedded inline in JSON (its fields become the parent's), `-` `json:"-"`.
 struct ProtobufSchema: Sendable {
-    indirect enum Kind: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
         case string, bool, int32, int64, uint32, uint64, double, float, bytes
         case time, microTime, duration, fieldsV1, quantity, intOrString, rawExtension
         case message(Int)
@@ -59,7 +59,7 @@ struct ProtobufSchema: Sendable {
 
     static let shared = ProtobufSchema(packages: [
         ("meta", metaText), ("core", coreText), ("apps", appsText), ("batch", batchText),
-        ("autoscaling", autoscalingText), ("policy", policyText), ("scheduling_v1alpha3", schedulingV1alpha3Text),
+        ("autoscaling", autoscalingText), ("autoscaling_v2", autoscalingV2Text), ("policy", policyText), ("scheduling_v1alpha3", schedulingV1alpha3Text),
         ("rbac", rbacText), ("authentication", authenticationText), ("authorization", authorizationText),
         ("networking", networkingText), ("scheduling", schedulingText), ("coordination", coordinationText),
         ("storage", storageText), ("node", nodeText), ("discovery", discoveryText), ("events", eventsText),

@@ -37,7 +37,14 @@ enum BodyDecoder {
             }
         case .yaml, .applyPatch:
             return try decodeYAMLOrJSON(bytes)
-        case .protobuf, .jsonPatch, .mergePatch, .strategicMergePatch, .other:
+        case .protobuf:
+            // kubectl's typed clients (create configmap, auth whoami, …) send protobuf.
+            do {
+                return try KubernetesProtobuf.decode(bytes)
+            } catch {
+                throw APIError.badRequest("failed to decode protobuf body: \(error.message)")
+            }
+        case .jsonPatch, .mergePatch, .strategicMergePatch, .other:
             throw APIError.unsupportedMediaType("")
         }
     }
