@@ -232,9 +232,11 @@ extension APIServerCore {
 
         init(_ header: String?) {
             guard let header, !header.isEmpty else { return }
+            // Fast path: plain JSON (most clients and every controller).
+            if header == "application/json" || header == "*/*" { return }
             var anyJSON = false
             for item in header.split(separator: ",") {
-                let params = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                let params = item.split(separator: ";").map { String($0.trimmingASCIIWhitespace()) }
                 let media = params.first ?? ""
                 if media == "application/json" || media == "*/*" || media == "application/*" || media == "application/yaml" {
                     let asParam = params.first { $0.hasPrefix("as=") }

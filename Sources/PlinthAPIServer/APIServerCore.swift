@@ -68,7 +68,7 @@ public final class APIServerCore: Sendable {
         guard let header = request.headers[.authorization] else { return .anonymous }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        let token = String(parts[1].trimmingASCIIWhitespace())
         guard let user = await authenticator.authenticate(bearerToken: token) else { throw APIError.unauthorized }
         return user
     }

@@ -11,7 +11,7 @@ enum BodyDecoder {
 
         init(_ contentType: String?) {
             let base = (contentType ?? "application/json").split(separator: ";").first.map {
-                $0.trimmingCharacters(in: .whitespaces).lowercased()
+                $0.trimmingASCIIWhitespace().lowercased()
             } ?? "application/json"
             switch base {
             case "application/json", "", "*/*": self = .json
