@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // JSON values: the in-memory form of every API object (order-preserving, fast to parse and print).
@@ -47,6 +48,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ], swiftSettings: swiftSettings),
         // Controllers that run inside the control plane (namespace defaults, …).
         .target(name: "PlinthControllers", dependencies: ["PlinthJSON", "PlinthAPIMachinery", "PlinthAPIServer"], swiftSettings: swiftSettings),
@@ -67,6 +69,10 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         .testTarget(name: "PlinthJSONTests", dependencies: ["PlinthJSON"]),
         .testTarget(name: "PlinthAPIMachineryTests", dependencies: ["PlinthAPIMachinery", "PlinthJSON"]),
+        .testTarget(name: "PlinthAPIServerTests", dependencies: [
+            "PlinthAPIServer", "PlinthStorageSQLite", "PlinthAPIMachinery", "PlinthJSON",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "PlinthStorageConformanceTests", dependencies: ["PlinthStorage", "PlinthStorageSQLite"]),
         .testTarget(name: "PlinthIntegrationTests", dependencies: [
             "PlinthJSON",

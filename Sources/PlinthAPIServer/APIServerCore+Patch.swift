@@ -58,6 +58,7 @@ extension APIServerCore {
                 throw APIError.badRequest("patch must result in an object")
             }
             try Self.checkTypeMeta(&patched, r)
+            _ = try pruneUnknownFields(&patched, r, query: query)
             return try ObjectRegistry.merge(update: patched, onto: current, r, subresource: subresource)
         }
     }

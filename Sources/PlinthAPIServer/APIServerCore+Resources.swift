@@ -50,8 +50,9 @@ extension APIServerCore {
             let body = try await readBody(request)
             var object = try BodyDecoder.decodeObject(body, mediaType: BodyDecoder.MediaType(request.headers[.contentType]))
             try Self.checkTypeMeta(&object, r)
+            let warnings = try pruneUnknownFields(&object, r, query: query)
             let created = try await registry.create(r, namespace: namespace, object: object, options: options)
-            return (verb, respondObject(created, r, accept: accept, status: .created))
+            return (verb, respondObject(created, r, accept: accept, status: .created).withWarnings(warnings))
         case "update":
             let body = try await readBody(request)
             var object = try BodyDecoder.decodeObject(body, mediaType: BodyDecoder.MediaType(request.headers[.contentType]))
@@ -60,9 +61,10 @@ extension APIServerCore {
                 return (verb, APIResponse.json(.ok, ScaleSubresource.scale(of: updated.object, r)))
             }
             try Self.checkTypeMeta(&object, r)
+            let warnings = try pruneUnknownFields(&object, r, query: query)
             let updated = try await registry.update(r, namespace: namespace, name: info.name!, object: object,
                                                     subresource: info.subresource, options: options)
-            return (verb, respondObject(updated, r, accept: accept, status: .ok))
+            return (verb, respondObject(updated, r, accept: accept, status: .ok).withWarnings(warnings))
         case "patch":
             let body = try await readBody(request)
             let updated = try await patch(r, namespace: namespace, name: info.name!, subresource: info.subresource,
@@ -81,15 +83,33 @@ extension APIServerCore {
             let opts = try DeleteOptions(body: body, query: query)
             let filter = try makeFilter(r, namespace: namespace, query: query)
             let page = try await registry.list(r, namespace: namespace, resourceVersion: nil, limit: 0, continueToken: nil, filter: filter)
+            // Deletes run concurrently so the store commits them in a few group commits.
+            let registry = self.registry
+            let dryRun = opts.dryRun || options.dryRun
             var deleted: [CachedObject] = []
-            for item in page.items {
-                do {
-                    deleted.append(try await registry.delete(r, namespace: item.namespace, name: item.name, preconditionUID: nil, preconditionRV: nil,
-                                                             options: WriteOptions(dryRun: opts.dryRun || options.dryRun)))
-                } catch let e where e.code == 404 {
-                    continue
+            for chunk in stride(from: 0, to: page.items.count, by: 256).map({ Array(page.items[$0..<min($0 + 256, page.items.count)]) }) {
+                let results = await withTaskGroup(of: Result<CachedObject, APIError>.self) { group in
+                    for item in chunk {
+                        group.addTask {
+                            do {
+                                return .success(try await registry.delete(r, namespace: item.namespace, name: item.name, preconditionUID: nil,
+                                                                           preconditionRV: nil, options: WriteOptions(dryRun: dryRun)))
+                            } catch { return .failure(error as? APIError ?? .internalError("\(error)")) }
+                        }
+                    }
+                    var out: [Result<CachedObject, APIError>] = []
+                    for await res in group { out.append(res) }
+                    return out
+                }
+                for res in results {
+                    switch res {
+                    case .success(let o): deleted.append(o)
+                    case .failure(let e) where e.code == 404: continue
+                    case .failure(let e): throw e
+                    }
                 }
             }
+            deleted.sort { $0.key < $1.key }
             return (verb, listResponse(r, items: deleted, revision: page.revision, continueToken: nil, accept: accept))
         default:
             throw APIError.methodNotSupported(r, verb: verb)
@@ -141,6 +161,22 @@ extension APIServerCore {
         }
         if let m = object["metadata"], m != .null, m.objectValue == nil {
             throw APIError.badRequest("json: cannot unmarshal \(m.typeName) into Go struct field \(r.kind).metadata of type v1.ObjectMeta")
+        }
+    }
+
+    /// Drops unknown fields; Strict turns them into a 400, Warn into `Warning` headers.
+    func pruneUnknownFields(_ object: inout JSON, _ r: ResourceType, query: QueryParameters) throws(APIError) -> [String] {
+        let (pruned, unknown) = pruner.prune(object, r)
+        object = pruned
+        if unknown.isEmpty { return [] }
+        switch FieldValidationMode(query["fieldValidation"]) {
+        case .ignore:
+            return []
+        case .warn:
+            return unknown.map { "unknown field \"\($0)\"" }
+        case .strict:
+            let list = unknown.map { "unknown field \"\($0)\"" }.joined(separator: ", ")
+            throw APIError.badRequest("\(r.kind) in version \"\(r.version)\" cannot be handled as a \(r.kind): strict decoding error: \(list)")
         }
     }
 

@@ -29,14 +29,14 @@ extension APIServerCore {
         } else {
             throw APIError.badRequest("invalid resource version: \(rv)")
         }
-        let (stream, _) = try cache.watch(from: start, filter: filter)
+        let bookmarks = query.bool("allowWatchBookmarks")
+        let (stream, _) = try cache.watch(from: start, filter: filter, bookmarks: bookmarks)
         let timeout: Double
         if let t = query["timeoutSeconds"], let secs = Double(t), secs > 0 {
             timeout = secs
         } else {
             timeout = 1800 * (1 + Double.random(in: 0..<1))
         }
-        let bookmarks = query.bool("allowWatchBookmarks")
         let table = accept.table
         let includeObject = (try? TableBuilder.includeObject(query["includeObject"])) ?? .metadata
         let metrics = self.metrics
@@ -58,23 +58,11 @@ extension APIServerCore {
                     try? await Task.sleep(for: .seconds(timeout))
                     mergedInput.finish()
                 }
-                var lastRevision: Int64 = cache.revision
-                var lastBookmark = ContinuousClock.now
                 for await event in merged {
                     var line: [UInt8] = []
                     line.reserveCapacity(512)
                     Self.encode(event, r, table: table, firstTable: &firstTable, includeObject: includeObject, into: &line)
                     try await writer.write(ByteBuffer(bytes: line))
-                    switch event {
-                    case .added(let o), .modified(let o), .deleted(let o): lastRevision = max(lastRevision, o.revision)
-                    default: break
-                    }
-                    if bookmarks && ContinuousClock.now - lastBookmark > .seconds(60) {
-                        lastBookmark = ContinuousClock.now
-                        var b: [UInt8] = []
-                        Self.encode(.bookmark(lastRevision), r, table: false, firstTable: &firstTable, includeObject: includeObject, into: &b)
-                        try await writer.write(ByteBuffer(bytes: b))
-                    }
                 }
                 group.cancelAll()
             }

@@ -15,6 +15,7 @@ public final class APIServerCore: Sendable {
     let authorizer: any Authorizer
     let discovery: DiscoveryDocuments
     let openAPI: OpenAPIDocuments
+    let pruner: UnknownFieldPruner
     public let metrics: APIMetrics
     let logger: Logger
     let readiness: ReadinessFlag
@@ -26,6 +27,7 @@ public final class APIServerCore: Sendable {
         self.authorizer = authorizer
         self.discovery = DiscoveryDocuments(catalog: registry.catalog)
         self.openAPI = OpenAPIDocuments(catalog: registry.catalog)
+        self.pruner = UnknownFieldPruner(catalog: registry.catalog)
         self.metrics = APIMetrics()
         self.logger = logger
         self.readiness = ReadinessFlag()

@@ -79,6 +79,13 @@ public struct WatchCacheService: Service {
                     for cache in core.registry.allCaches { await cache.waitUntilReady() }
                     core.markReady()
                 }
+                group.addTask {
+                    // Periodic bookmarks let watchers resume from a recent revision.
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(30))
+                        for cache in core.registry.allCaches { cache.sendBookmarks() }
+                    }
+                }
                 await group.waitForAll()
             }
         }

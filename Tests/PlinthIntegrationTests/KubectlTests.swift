@@ -296,6 +296,24 @@ struct KubectlTests {
         #expect(v.string("serverVersion", "minor") == "33")
     }
 
+    @Test func unknownFieldsFollowFieldValidation() throws {
+        let s = try sharedServer()
+        let ns = try s.makeNamespace("fv")
+        let typo = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\n  namespace: \(ns)\n  labelz: {a: b}\ndata: {k: v}\nextra: 1\n"
+        // kubectl's default, --validate=strict: refused with the upstream message.
+        let strict = try s.kubectl(["apply", "-f", "-"], stdin: typo)
+        #expect(strict.status == 1)
+        #expect(strict.stderr.contains(#"strict decoding error: unknown field "extra", unknown field "metadata.labelz""#), "\(strict.stderr)")
+        // --validate=warn: stored without the unknown fields, and the user is warned.
+        let warn = try s.kubectl(["apply", "--validate=warn", "-f", "-"], stdin: typo)
+        #expect(warn.status == 0)
+        #expect(warn.stderr.contains(#"unknown field "extra""#))
+        let stored = try JSON.parse(Array(try s.kubectl("get", "cm", "t", "-n", ns, "-o", "json").stdout.utf8))
+        #expect(stored["extra"] == nil)
+        #expect(stored[path: ["metadata", "labelz"]] == nil)
+        #expect(stored.string("data", "k") == "v")
+    }
+
     /// kubectl's typed clients send protobuf bodies; the generators and auth commands use them.
     @Test func typedClientCommands() throws {
         let s = try sharedServer()

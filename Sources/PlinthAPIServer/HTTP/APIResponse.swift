@@ -1,7 +1,21 @@
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import PlinthAPIMachinery
 import PlinthJSON
+
+extension Response {
+    /// Adds RFC 7234 `Warning` headers (code 299), as the apiserver sends them.
+    func withWarnings(_ warnings: [String]) -> Response {
+        guard !warnings.isEmpty else { return self }
+        var r = self
+        for w in warnings {
+            let escaped = w.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            r.headers.append(HTTPField(name: HTTPField.Name("Warning")!, value: "299 - \"\(escaped)\""))
+        }
+        return r
+    }
+}
 
 /// Helpers that build the server's responses.
 enum APIResponse {

@@ -103,35 +103,30 @@ public final class ObjectRegistry: Sendable {
                                filter: WatchFilter) async throws(APIError) -> ListPage {
         var items: [CachedObject] = []
         var cursor = startKey
-        var more = true
-        // Keep reading store pages until the filtered page is full or the snapshot is exhausted.
-        while more && (limit == 0 || items.count < limit) {
+        var hasMore = false
+        // Read store pages until the filtered page is full or the snapshot is exhausted.
+        reading: while true {
             let result: ListResult
             do {
-                result = try await storage.list(prefix: prefix, startKey: cursor, revision: revision, limit: limit == 0 ? 0 : max(limit - items.count, 100))
+                result = try await storage.list(prefix: prefix, startKey: cursor, revision: revision, limit: limit == 0 ? 0 : max(limit - items.count + 1, 100))
             } catch StorageError.compacted {
                 throw APIError(code: 410, reason: "Expired", message: "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
             } catch {
                 throw Self.storageError(error, r, "")
             }
             for item in result.items {
-                cursor = item.key + "\u{0}"
                 guard let o = try? CachedObject(key: item.key, stored: item.value, revision: item.modRevision, createRevision: item.createRevision) else { continue }
                 if filter.matches(o) {
-                    if limit > 0 && items.count == limit { break }
+                    if limit > 0 && items.count == limit { hasMore = true; break reading }
                     items.append(o)
                 }
+                cursor = item.key + "\u{0}"
             }
-            more = result.more
-            if result.items.isEmpty { more = false }
+            if !result.more || result.items.isEmpty { break }
         }
         var token: String?
-        if more || (limit > 0 && items.count == limit && cursor != startKey) {
-            // Check cheaply whether anything remains.
-            if let last = items.last {
-                token = ContinueToken(revision: revision, start: String(last.key.dropFirst(prefix.count)) + "\u{0}").encode()
-                if !more { token = nil }
-            }
+        if hasMore, let last = items.last {
+            token = ContinueToken(revision: revision, start: String(last.key.dropFirst(prefix.count)) + "\u{0}").encode()
         }
         return ListPage(items: items, revision: revision, continueToken: token)
     }

@@ -20,6 +20,7 @@ public final class WatchCache: Sendable {
     struct Watcher {
         var continuation: AsyncStream<CacheWatchEvent>.Continuation
         var filter: WatchFilter
+        var bookmarks: Bool
     }
 
     struct State {
@@ -296,7 +297,7 @@ public final class WatchCache: Sendable {
     }
 
     /// Starts a watch. Throws APIError 410 when `after` is older than the event window.
-    public func watch(from start: WatchStart, filter: WatchFilter) throws(APIError) -> (stream: AsyncStream<CacheWatchEvent>, revision: Int64) {
+    public func watch(from start: WatchStart, filter: WatchFilter, bookmarks: Bool = false) throws(APIError) -> (stream: AsyncStream<CacheWatchEvent>, revision: Int64) {
         let (stream, continuation) = AsyncStream.makeStream(of: CacheWatchEvent.self)
         let result: Result<(Int, Int64), APIError> = state.withLock { s in
             switch start {
@@ -321,7 +322,7 @@ public final class WatchCache: Sendable {
             }
             s.nextWatcherID += 1
             let id = s.nextWatcherID
-            s.watchers[id] = Watcher(continuation: continuation, filter: filter)
+            s.watchers[id] = Watcher(continuation: continuation, filter: filter, bookmarks: bookmarks)
             return .success((id, s.revision))
         }
         switch result {
@@ -333,6 +334,14 @@ public final class WatchCache: Sendable {
                 _ = self?.state.withLock { $0.watchers.removeValue(forKey: id) }
             }
             return (stream, rev)
+        }
+    }
+
+    /// Sends a BOOKMARK at the cache's revision to every watcher that asked for them. Sent
+    /// under the lock, so it follows every event at or before that revision.
+    public func sendBookmarks() {
+        state.withLock { s in
+            for (_, w) in s.watchers where w.bookmarks { w.continuation.yield(.bookmark(s.revision)) }
         }
     }
 
