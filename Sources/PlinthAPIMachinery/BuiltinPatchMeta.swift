@@ -1,6 +1,8 @@
-/// The strategic-merge-patch tags of the built-in API types, transcribed from the
-/// `patchStrategy`/`patchMergeKey` struct tags of k8s.io/api (GA versions) and
-/// k8s.io/apimachinery's ObjectMeta.
+/// The strategic-merge-patch tags of the built-in API types: upstream's `patchStrategy` and
+/// `patchMergeKey` struct tags. For the kinds in the generated `ProtobufSchema` tables they come
+/// from there (the same facts the OpenAPI v3 schemas carry, so that patches kubectl computes
+/// from those schemas apply the same way here); for the others (admission registration,
+/// resource, flow control, …) from the transcription below.
 ///
 /// Untagged fields are absent, so they answer `.none` (lists replaced). Notably untagged
 /// upstream: tolerations, readinessGates, container/init/ephemeral container statuses,
@@ -10,6 +12,7 @@ public struct BuiltinPatchMeta: PatchMetaProvider {
 
     public func patchMeta(kind: String, path: [String]) -> PatchMeta {
         guard let last = path.last else { return .none }
+        if let root = Self.tableRoot(kind) { return Self.tableMeta(root, path) }
         var type = Self.rootType(kind)
         for name in path.dropLast() {
             guard let next = Self.field(type, name)?.type else { return .none }
@@ -23,6 +26,74 @@ public struct BuiltinPatchMeta: PatchMetaProvider {
     public static func isBuiltin(group: String, kind: String) -> Bool {
         if let entry = kinds[kind], entry.group == group { return true }
         return BuiltinResources.all.contains { $0.group == group && $0.kind == kind }
+    }
+
+    // MARK: Generated tables
+
+    /// The table message of a kind given as `Kind`, `group/Kind` or `group/version/Kind`; nil
+    /// when the tables lack it.
+    static func tableRoot(_ kind: String) -> Int? {
+        let parts = kind.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let name = parts.last ?? ""
+        var group: String? = nil
+        var version: String? = nil
+        if parts.count >= 3 {
+            group = parts[0]; version = parts[1]
+        } else if parts.count == 2 {
+            if isVersion(parts[0]) { group = ""; version = parts[0] } else { group = parts[0] }
+        }
+        if group == "core" { group = "" }
+        if group == nil, let entry = kinds[name] { group = entry.group }
+        if group == nil, let r = BuiltinResources.all.first(where: { $0.kind == name }) { group = r.group; version = r.version }
+        if let group, version == nil {
+            version = BuiltinResources.all.first { $0.group == group && $0.kind == name }?.version ?? "v1"
+        }
+        let table = ProtobufSchema.shared
+        if let group, let version {
+            guard let pkg = BuiltinOpenAPISchemas.package(group: group, version: version),
+                  let i = table.index[pkg + "." + name], table.messages[i].hasTypeMeta else { return nil }
+            return i
+        }
+        // Kinds no resource serves as such (Scale): the first package that has one.
+        for pkg in BuiltinOpenAPISchemas.packageOrder {
+            if let i = table.index[pkg + "." + name], table.messages[i].hasTypeMeta { return i }
+        }
+        return nil
+    }
+
+    /// Walks the path (map keys included, list indices not) through the table's messages.
+    static func tableMeta(_ root: Int, _ path: [String]) -> PatchMeta {
+        let table = ProtobufSchema.shared
+        var message = root
+        var i = 0
+        while true {
+            guard let f = tableField(message, path[i]) else { return .none }
+            if i == path.count - 1 {
+                if f.patchReplace { return .replace }
+                if f.patchMerge {
+                    guard let key = f.patchMergeKey else { return .mergeSet }
+                    return .merge(key: key, retainKeys: f.patchRetainKeys)
+                }
+                return f.patchRetainKeys ? .retainKeysOnly : .none
+            }
+            guard case .message(let next) = f.kind, !table.messages[next].isListWrapper else { return .none }
+            i += f.map ? 2 : 1  // a map's values are one key further down
+            if i >= path.count { return .none }
+            message = next
+        }
+    }
+
+    /// The field of a table message with this JSON name, looking into inline members.
+    static func tableField(_ message: Int, _ name: String) -> ProtobufSchema.Field? {
+        let table = ProtobufSchema.shared
+        for f in table.messages[message].fields where !f.skip {
+            if f.inline, case .message(let m) = f.kind {
+                if let inner = tableField(m, name) { return inner }
+            } else if f.jsonName == name {
+                return f
+            }
+        }
+        return nil
     }
 
     // MARK: Table

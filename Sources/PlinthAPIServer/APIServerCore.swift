@@ -26,8 +26,9 @@ public final class APIServerCore: Sendable {
         self.authenticator = authenticator
         self.authorizer = authorizer
         self.discovery = DiscoveryDocuments(catalog: registry.catalog)
-        self.openAPI = OpenAPIDocuments(catalog: registry.catalog)
-        self.pruner = UnknownFieldPruner(catalog: registry.catalog)
+        let schemas = GroupVersionSchemas(catalog: registry.catalog)
+        self.openAPI = OpenAPIDocuments(catalog: registry.catalog, schemas: schemas)
+        self.pruner = UnknownFieldPruner(catalog: registry.catalog, schemas: schemas)
         self.metrics = APIMetrics()
         self.logger = logger
         self.readiness = ReadinessFlag()

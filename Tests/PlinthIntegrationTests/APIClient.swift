@@ -11,7 +11,7 @@ struct APIClient: Sendable {
     let baseURL: String
     let token: String
 
-    init(server: PlinthServer, connections: Int = 8) throws {
+    init(server: PlinthServer, connections: Int = 8, token: String? = nil) throws {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .file(server.caPath)
         var config = HTTPClient.Configuration(tlsConfiguration: tls)
@@ -20,24 +20,38 @@ struct APIClient: Sendable {
         config.timeout = .init(connect: .seconds(2), read: .seconds(10))
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
         baseURL = server.url
-        token = server.token
+        self.token = token ?? server.token
     }
 
     func shutdown() async { try? await client.shutdown() }
 
     /// Sends a request; returns status and body.
     func send(_ method: HTTPMethod, _ path: String, body: JSON? = nil) async throws -> (status: Int, body: JSON?) {
+        try await send(method, path, raw: body?.serializedString(), contentType: "application/json")
+    }
+
+    /// Sends a request with a body as given.
+    func send(_ method: HTTPMethod, _ path: String, raw: String?, contentType: String) async throws -> (status: Int, body: JSON?) {
+        let (status, bytes) = try await exchange(method, path, raw: raw, contentType: contentType)
+        return (status, try? JSON.parse(bytes))
+    }
+
+    /// The body as text (metrics, watch streams).
+    func sendText(_ method: HTTPMethod, _ path: String) async throws -> String {
+        String(decoding: try await exchange(method, path, raw: nil, contentType: "").1, as: UTF8.self)
+    }
+
+    private func exchange(_ method: HTTPMethod, _ path: String, raw: String?, contentType: String) async throws -> (Int, [UInt8]) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        if !token.isEmpty { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         request.headers.add(name: "Accept", value: "application/json")
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body.serialized()))
+        if let raw {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(string: raw))
         }
         let response = try await client.execute(request, timeout: .seconds(10))
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
-        let json = try? JSON.parse(Array(bytes.readableBytesView))
-        return (Int(response.status.code), json)
+        return (Int(response.status.code), Array(bytes.readableBytesView))
     }
 }

@@ -1,23 +1,31 @@
 import PlinthJSON
 
-/// The protobuf shape of the Kubernetes built-in types: for each message, field number →
-/// (JSON name, type, Go presence). Built once from the compact text tables in the
-/// `ProtobufSchema+*.swift` files, which were generated from upstream `generated.proto`
-/// (field numbers and types) and `types.go` (JSON names, `omitempty`, Go pointers).
+/// The shape of the Kubernetes built-in types: for each message, field number → (JSON name,
+/// type, Go presence, patch and list tags). Built once from the compact text tables in the
+/// `ProtobufSchema+*.swift` files, which `scripts/generate-protobuf-schema.py` generated from
+/// upstream `generated.proto` (field numbers and types) and `types.go` (JSON names, `omitempty`,
+/// Go pointers, struct tags and `+` markers). The protobuf codec and the OpenAPI v3 schemas
+/// (`BuiltinOpenAPISchemas`) read it.
 ///
 /// Text format: one message per line, continuation lines start with a space.
 ///
-///     [~]Name num:jsonName:type[flags] num:jsonName:type[flags] …
+///     [~]Name[^][=structType] num:jsonName:type[flags] num:jsonName:type[flags] …
 ///
 /// - `~` before the name: a Go slice type wrapped in a message (`ExtraValue`): its JSON form is
-///   the array held in field 1.
+///   the array held in field 1. `^` after it: the Go struct embeds `metav1.TypeMeta` (JSON
+///   `apiVersion` and `kind`, not in protobuf). `=atomic`/`=granular`: its `+structType`.
 /// - type: `s` string, `b` bool, `i` int32, `l` int64, `u` uint32, `v` uint64, `d` double,
 ///   `f` float, `y` bytes (base64 in JSON); `T` meta/v1 Time, `M` MicroTime, `D` Duration,
 ///   `F` FieldsV1, `Q` resource.Quantity, `I` intstr.IntOrString, `R` runtime.RawExtension;
 ///   `@Name` a message of the same package, `@pkg.Name` of another package.
 ///   A `[` prefix marks a repeated field, `{` a `map<string, type>`.
 /// - flags: `*` a Go pointer (present means set, even when zero), `!` no `omitempty` in the
-///   JSON tag, `^` embedded inline in JSON (its fields become the parent's), `-` `json:"-"`.
+///   JSON tag, `^` embedded inline in JSON (its fields become the parent's), `-` `json:"-"`,
+///   `+` required in OpenAPI (neither `omitempty` nor `+optional`, or `+required`);
+///   `%key` `patchStrategy:"merge"` with `patchMergeKey:"key"` (the key may be empty),
+///   `&` `retainKeys` and `#` `replace` patch strategy; last, `=marker` runs to the end of the
+///   token: on a list its `+listType` (`=atomic`, `=set`, `=map:key1,key2` with the
+///   `+listMapKey`s), on a map its `+mapType`, on a message its `+structType`.
 struct ProtobufSchema: Sendable {
     enum Kind: Sendable, Equatable {
         case string, bool, int32, int64, uint32, uint64, double, float, bytes
@@ -35,12 +43,37 @@ struct ProtobufSchema: Sendable {
         var required = false
         var inline = false
         var skip = false
+        /// Required in OpenAPI (the `required` list of the parent).
+        var openAPIRequired = false
+        /// `patchStrategy:"merge"`, with its `patchMergeKey` (nil for lists of scalars).
+        var patchMerge = false
+        var patchMergeKey: String?
+        var patchRetainKeys = false
+        var patchReplace = false
+        /// `+listType` (lists): "atomic", "set" or "map".
+        var listType: String?
+        var listMapKeys: [String] = []
+        /// `+mapType` (maps) or `+structType` (message fields): "atomic" or "granular".
+        var mapType: String?
+
+        /// The `x-kubernetes-patch-strategy` value, as upstream spells it.
+        var patchStrategy: String? {
+            var parts: [String] = []
+            if patchMerge { parts.append("merge") }
+            if patchRetainKeys { parts.append("retainKeys") }
+            if patchReplace { parts.append("replace") }
+            return parts.isEmpty ? nil : parts.joined(separator: ",")
+        }
     }
 
     struct Message: Sendable {
         var name: String
         /// A Go slice type in a wrapper message: JSON is field 1's array.
         var isListWrapper = false
+        /// The Go struct embeds TypeMeta: a kind (or options, list) with `apiVersion` and `kind`.
+        var hasTypeMeta = false
+        /// `+structType` of the Go struct: "atomic" or "granular".
+        var structType: String?
         /// Sorted by number.
         var fields: [Field] = []
         /// Field number → index in `fields`, -1 where there is none.
@@ -102,6 +135,11 @@ struct ProtobufSchema: Sendable {
             var name = tokens[0]
             var message = Message(name: "")
             if name.first == "~" { message.isListWrapper = true; name = name.dropFirst() }
+            if let eq = name.firstIndex(of: "=") {
+                message.structType = String(name[name.index(after: eq)...])
+                name = name[..<eq]
+            }
+            if name.last == "^" { message.hasTypeMeta = true; name = name.dropLast() }
             message.name = pkg + "." + name
             index[message.name] = messages.count
             messages.append(message)
@@ -112,19 +150,43 @@ struct ProtobufSchema: Sendable {
             for token in tokens.dropFirst() {
                 let parts = token.split(separator: ":", maxSplits: 2)
                 precondition(parts.count == 3, "bad protobuf schema token \(token)")
-                var type = parts[2]
                 var field = Field(number: Int(parts[0])!, jsonName: String(parts[1]), kind: .string)
-                while let last = type.last, "*!^-".contains(last) {
-                    switch last {
+                var rest = parts[2]
+                if rest.first == "[" { field.repeated = true; rest = rest.dropFirst() }
+                if rest.first == "{" { field.map = true; rest = rest.dropFirst() }
+                // The type: one letter, or `@` and a (package-qualified) message name.
+                let typeEnd = rest.first == "@"
+                    ? rest.dropFirst().firstIndex { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") } ?? rest.endIndex
+                    : rest.index(rest.startIndex, offsetBy: 1, limitedBy: rest.endIndex) ?? rest.endIndex
+                let type = rest[..<typeEnd]
+                var flags = rest[typeEnd...]
+                while let flag = flags.popFirst() {
+                    switch flag {
                     case "*": field.pointer = true
                     case "!": field.required = true
                     case "^": field.inline = true
-                    default: field.skip = true
+                    case "-": field.skip = true
+                    case "+": field.openAPIRequired = true
+                    case "&": field.patchRetainKeys = true
+                    case "#": field.patchReplace = true
+                    case "%":
+                        field.patchMerge = true
+                        let key = flags.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+                        if !key.isEmpty { field.patchMergeKey = String(key) }
+                        flags = flags.dropFirst(key.count)
+                    case "=":
+                        let marker = flags.split(separator: ":", maxSplits: 1)
+                        flags = flags[flags.endIndex...]
+                        if field.repeated {
+                            field.listType = marker.first.map(String.init)
+                            if marker.count == 2 { field.listMapKeys = marker[1].split(separator: ",").map(String.init) }
+                        } else {
+                            field.mapType = marker.first.map(String.init)
+                        }
+                    default:
+                        preconditionFailure("bad protobuf schema flag \(flag) in \(token)")
                     }
-                    type = type.dropLast()
                 }
-                if type.first == "[" { field.repeated = true; type = type.dropFirst() }
-                if type.first == "{" { field.map = true; type = type.dropFirst() }
                 switch type {
                 case "s": field.kind = .string
                 case "b": field.kind = .bool

@@ -1,9 +1,10 @@
 import PlinthAPIMachinery
 import PlinthJSON
 
-/// Structural schemas of the built-in kinds for OpenAPI v3 (explain and clients): the common
-/// envelope (apiVersion, kind, metadata) plus each kind's top-level fields. Nested spec and
-/// status structures are open objects until typed schemas are added.
+/// Hand-written schemas, the fallback for kinds the generated tables (`BuiltinOpenAPISchemas`)
+/// lack: the common envelope (apiVersion, kind, metadata) plus each kind's top-level fields,
+/// nested spec and status structures as open objects. Also the short kind descriptions and the
+/// envelope field descriptions `GroupVersionSchemas` puts on the generated schemas.
 enum ObjectSchemas {
     static let apiVersionField: JSON = ["description": "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values.", "type": "string"]
     static let kindField: JSON = ["description": "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase.", "type": "string"]

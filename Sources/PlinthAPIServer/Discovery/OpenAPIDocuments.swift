@@ -1,38 +1,55 @@
 import Crypto
 import PlinthAPIMachinery
 import PlinthJSON
+import Synchronization
 
 /// OpenAPI v3: an index of group-versions and one document per group-version, with a path item
 /// per resource whose PATCH lists `fieldValidation` and the patch types (so kubectl leaves
-/// validation to the server and picks the right patch type), and a schema per kind tagged with
-/// `x-kubernetes-group-version-kind` (so `kubectl explain` finds it).
-struct OpenAPIDocuments: Sendable {
+/// validation to the server and picks the right patch type), and the component schemas of
+/// `GroupVersionSchemas`, each kind's tagged with `x-kubernetes-group-version-kind` (so
+/// `kubectl explain` finds it). Built on first request (the index needs every document's hash)
+/// and kept.
+final class OpenAPIDocuments: Sendable {
     struct Document: Sendable {
         var bytes: [UInt8]
         var hash: String
     }
 
-    let documents: [String: Document]
-    let indexJSON: [UInt8]
+    struct Built: Sendable {
+        var documents: [String: Document]
+        var indexJSON: [UInt8]
+    }
 
-    init(catalog: ResourceCatalog) {
+    let catalog: ResourceCatalog
+    let schemas: GroupVersionSchemas
+    private let built = Mutex<Built?>(nil)
+
+    init(catalog: ResourceCatalog, schemas: GroupVersionSchemas? = nil) {
+        self.catalog = catalog
+        self.schemas = schemas ?? GroupVersionSchemas(catalog: catalog)
+    }
+
+    func index() -> [UInt8] { all().indexJSON }
+    func document(for key: String) -> Document? { all().documents[key] }
+
+    private func all() -> Built {
+        if let b = built.withLock({ $0 }) { return b }
         var docs: [String: Document] = [:]
         var paths = JSONObject()
         for g in catalog.groups {
             for v in catalog.versions(of: g) {
                 let key = g.isEmpty ? "api/\(v)" : "apis/\(g)/\(v)"
-                let bytes = Self.document(catalog.resources(group: g, version: v), group: g, version: v).serialized()
+                let bytes = Self.document(catalog.resources(group: g, version: v), schemas: schemas.entry(group: g, version: v),
+                                          group: g, version: v).serialized()
                 let hash = SHA256.hash(data: bytes).map { String(format: "%02X", $0) }.joined()
                 docs[key] = Document(bytes: bytes, hash: hash)
                 paths[key] = ["serverRelativeURL": .string("/openapi/v3/\(key)?hash=\(hash)")]
             }
         }
-        documents = docs
-        indexJSON = (["paths": .object(paths)] as JSON).serialized()
+        let b = Built(documents: docs, indexJSON: (["paths": .object(paths)] as JSON).serialized())
+        built.withLock { $0 = b }
+        return b
     }
-
-    func index() -> [UInt8] { indexJSON }
-    func document(for key: String) -> Document? { documents[key] }
 
     // MARK: Building
 
@@ -58,32 +75,19 @@ struct OpenAPIDocuments: Sendable {
         ["group": .string(r.group), "kind": .string(r.kind), "version": .string(r.version)]
     }
 
-    static func document(_ resources: [ResourceType], group: String, version: String) -> JSON {
+    static func document(_ resources: [ResourceType], schemas: GroupVersionSchemas.Entry, group: String, version: String) -> JSON {
         var paths = JSONObject()
-        var schemas = JSONObject()
-        schemas[objectMetaName] = ObjectSchemas.objectMeta
-        schemas[listMetaName] = ObjectSchemas.listMeta
         let prefix = group.isEmpty ? "/api/\(version)" : "/apis/\(group)/\(version)"
         for r in resources {
-            let name = schemaName(r.group, r.version, r.kind)
-            var schema = ObjectSchemas.schema(for: r)
-            schema["x-kubernetes-group-version-kind"] = [gvk(r)]
-            schemas[name] = schema
+            let name = schemas.kinds[r.kind] ?? schemaName(r.group, r.version, r.kind)
+            // Strategic merge patch is advertised where the schemas carry every field's patch
+            // strategy (kubectl then computes its patches from them).
+            let strategic = schemas.builtinKinds.contains(r.kind)
             if r.isVirtual {
                 paths["\(prefix)/\(r.plural)"] = ["post": operation(r, action: "post", name: name, list: false)]
                 continue
             }
-            let listName = schemaName(r.group, r.version, r.listKind)
-            schemas[listName] = [
-                "description": .string("\(r.listKind) is a list of \(r.kind) objects."),
-                "type": "object", "required": ["items"],
-                "properties": [
-                    "apiVersion": ObjectSchemas.apiVersionField, "kind": ObjectSchemas.kindField,
-                    "items": ["type": "array", "items": ["allOf": [ref(name)], "default": [:]]],
-                    "metadata": ["allOf": [ref(listMetaName)], "default": [:]],
-                ],
-                "x-kubernetes-group-version-kind": [["group": .string(r.group), "kind": .string(r.listKind), "version": .string(r.version)]],
-            ]
+            let listName = schemas.kinds[r.listKind] ?? schemaName(r.group, r.version, r.listKind)
             let base = r.namespaced ? "\(prefix)/namespaces/{namespace}/\(r.plural)" : "\(prefix)/\(r.plural)"
             paths[base] = [
                 "get": operation(r, action: "list", name: listName, list: true),
@@ -93,14 +97,14 @@ struct OpenAPIDocuments: Sendable {
             paths[base + "/{name}"] = [
                 "get": operation(r, action: "get", name: name, list: false),
                 "put": operation(r, action: "put", name: name, list: false),
-                "patch": operation(r, action: "patch", name: name, list: false),
+                "patch": operation(r, action: "patch", name: name, list: false, strategic: strategic),
                 "delete": operation(r, action: "delete", name: name, list: false),
             ]
             if r.hasSubresource("status") {
                 paths[base + "/{name}/status"] = [
                     "get": operation(r, action: "get", name: name, list: false),
                     "put": operation(r, action: "put", name: name, list: false),
-                    "patch": operation(r, action: "patch", name: name, list: false),
+                    "patch": operation(r, action: "patch", name: name, list: false, strategic: strategic),
                 ]
             }
         }
@@ -108,7 +112,7 @@ struct OpenAPIDocuments: Sendable {
             "openapi": "3.0.0",
             "info": ["title": "Kubernetes", "version": .string("v1.\(VersionInfo.kubernetesMinor).0")],
             "paths": .object(paths),
-            "components": ["schemas": .object(schemas)],
+            "components": ["schemas": .object(schemas.components)],
         ]
     }
 
@@ -116,7 +120,7 @@ struct OpenAPIDocuments: Sendable {
         ["name": .string(name), "in": "query", "description": .string(description), "schema": ["type": "string", "uniqueItems": true]]
     }
 
-    static func operation(_ r: ResourceType, action: String, name: String, list: Bool) -> JSON {
+    static func operation(_ r: ResourceType, action: String, name: String, list: Bool, strategic: Bool = false) -> JSON {
         var params: [JSON] = []
         var o = JSONObject()
         let content: JSON = ["application/json": ["schema": ref(name)], "application/yaml": ["schema": ref(name)]]
@@ -135,9 +139,7 @@ struct OpenAPIDocuments: Sendable {
             let patchSchema: JSON = ["schema": ref("io.k8s.apimachinery.pkg.apis.meta.v1.Patch")]
             types["application/json-patch+json"] = patchSchema
             types["application/merge-patch+json"] = patchSchema
-            // Strategic merge is accepted for built-in kinds, but not advertised until the
-            // schemas here carry every field's patch strategy: kubectl then computes its
-            // strategic patches from its compiled-in types, which do.
+            if strategic { types["application/strategic-merge-patch+json"] = patchSchema }
             types["application/apply-patch+yaml"] = patchSchema
             o["requestBody"] = ["content": .object(types), "required": true]
         case "list":

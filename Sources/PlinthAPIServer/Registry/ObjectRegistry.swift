@@ -161,7 +161,7 @@ public final class ObjectRegistry: Sendable {
         object = ObjectDefaulter.prepareForCreate(r, object)
         try ObjectValidator.validateCreate(r, object, name: name)
         if r.namespaced, let namespace {
-            try await requireNamespace(namespace, creating: r)
+            try await requireNamespace(namespace, creating: r, name: name)
         }
         object = Self.canonicalOrder(object, r)
         let bytes = object.serialized()
@@ -186,7 +186,7 @@ public final class ObjectRegistry: Sendable {
         return CachedObject(key: key, object: o, bytes: o.serialized(), revision: stored.modRevision, createRevision: stored.createRevision)
     }
 
-    private func requireNamespace(_ namespace: String, creating r: ResourceType) async throws(APIError) {
+    private func requireNamespace(_ namespace: String, creating r: ResourceType, name: String) async throws(APIError) {
         guard let nsType = catalog.lookup(group: "", version: "v1", plural: "namespaces") else { return }
         let cache = cache(nsType)
         await cache.waitUntilReady()
@@ -198,8 +198,8 @@ public final class ObjectRegistry: Sendable {
         }
         guard let ns else { throw APIError.notFound(nsType, namespace) }
         if ns.object.string("status", "phase") == "Terminating" {
-            throw APIError.forbidden("\(r.plural) \"\("")\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated",
-                                     group: r.group, kind: r.plural)
+            throw APIError.forbidden("\(r.qualifiedResource) \"\(name)\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated",
+                                     name: name, group: r.group, kind: r.plural)
         }
     }
 
