@@ -1,3 +1,4 @@
+import Foundation
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
@@ -459,31 +460,9 @@ private func percentEncode(_ s: String) -> String {
     return String(decoding: out, as: UTF8.self)
 }
 
-/// Standard base64 (padding optional, whitespace ignored).
+/// Kubeconfig `*-data` fields: standard base64 (read once at start, so Foundation is fine here).
 private func base64Decode(_ s: String) -> [UInt8]? {
-    var out: [UInt8] = []
-    out.reserveCapacity(s.utf8.count * 3 / 4)
-    var acc: UInt32 = 0
-    var bits = 0
-    for c in s.utf8 {
-        let v: UInt32
-        switch c {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = UInt32(c - UInt8(ascii: "A"))
-        case UInt8(ascii: "a")...UInt8(ascii: "z"): v = UInt32(c - UInt8(ascii: "a")) + 26
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): v = UInt32(c - UInt8(ascii: "0")) + 52
-        case UInt8(ascii: "+"), UInt8(ascii: "-"): v = 62
-        case UInt8(ascii: "/"), UInt8(ascii: "_"): v = 63
-        case UInt8(ascii: "="), UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): continue
-        default: return nil
-        }
-        acc = (acc << 6) | v
-        bits += 6
-        if bits >= 8 {
-            bits -= 8
-            out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
-        }
-    }
-    return out
+    Data(base64Encoded: s.filter { !$0.isWhitespace }).map { Array($0) }
 }
 
 /// A whole file (works for /proc files, whose size reads as 0).

@@ -758,17 +758,17 @@ import PlinthJSON
     // MARK: - Value formats
 
     @Test func timeFormats() {
-        #expect(ProtobufValueFormats.formatTime(seconds: 0, nanos: 0) == "1970-01-01T00:00:00Z")
-        #expect(ProtobufValueFormats.formatTime(seconds: 1_700_000_000, nanos: 999_999_999) == "2023-11-14T22:13:20Z")
-        #expect(ProtobufValueFormats.formatTime(seconds: 1_700_000_000, nanos: 123_456_789, fractionDigits: 6) == "2023-11-14T22:13:20.123456Z")
-        #expect(ProtobufValueFormats.formatTime(seconds: 951_782_400, nanos: 0) == "2000-02-29T00:00:00Z")
-        #expect(ProtobufValueFormats.formatTime(seconds: -1, nanos: 0) == "1969-12-31T23:59:59Z")
-        #expect(ProtobufValueFormats.formatTime(seconds: 253_402_300_799, nanos: 0) == "9999-12-31T23:59:59Z")
-        #expect(ProtobufValueFormats.parseTime("2023-11-14T22:13:20Z").map { [$0.seconds, Int64($0.nanos)] } == [1_700_000_000, 0])
-        #expect(ProtobufValueFormats.parseTime("2023-11-14T22:13:20.123456Z").map { [$0.seconds, Int64($0.nanos)] } == [1_700_000_000, 123_456_000])
-        #expect(ProtobufValueFormats.parseTime("2023-11-15T00:13:20+02:00").map { [$0.seconds, Int64($0.nanos)] } == [1_700_000_000, 0])
-        #expect(ProtobufValueFormats.parseTime("2023-11-14 22:13:20Z") == nil)
-        #expect(ProtobufValueFormats.parseTime("2023-11-14T22:13:20") == nil)
+        #expect(RFC3339.format(seconds: 0, nanos: 0) == "1970-01-01T00:00:00Z")
+        #expect(RFC3339.format(seconds: 1_700_000_000, nanos: 999_999_999) == "2023-11-14T22:13:20Z")
+        #expect(RFC3339.format(seconds: 1_700_000_000, nanos: 123_456_789, fractionDigits: 6) == "2023-11-14T22:13:20.123456Z")
+        #expect(RFC3339.format(seconds: 951_782_400, nanos: 0) == "2000-02-29T00:00:00Z")
+        #expect(RFC3339.format(seconds: -1, nanos: 0) == "1969-12-31T23:59:59Z")
+        #expect(RFC3339.format(seconds: 253_402_300_799, nanos: 0) == "9999-12-31T23:59:59Z")
+        #expect(RFC3339.parse("2023-11-14T22:13:20Z").map { [$0.seconds, Int64($0.nanos)] } == [1_700_000_000, 0])
+        #expect(RFC3339.parse("2023-11-14T22:13:20.123456Z").map { [$0.seconds, Int64($0.nanos)] } == [1_700_000_000, 123_456_000])
+        #expect(RFC3339.parse("2023-11-15T00:13:20+02:00").map { [$0.seconds, Int64($0.nanos)] } == [1_700_000_000, 0])
+        #expect(RFC3339.parse("2023-11-14 22:13:20Z") == nil)
+        #expect(RFC3339.parse("2023-11-14T22:13:20") == nil)
     }
 
     @Test func durationFormats() {

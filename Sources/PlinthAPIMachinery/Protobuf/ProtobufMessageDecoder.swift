@@ -141,7 +141,7 @@ struct ProtobufMessageDecoder {
                 }
             }
             if seconds == 0 && nanos == 0 { return Self.keep(element, .null) }
-            return .string(ProtobufValueFormats.formatTime(seconds: seconds, nanos: nanos, fractionDigits: kind == .microTime ? 6 : 0))
+            return .string(RFC3339.format(seconds: seconds, nanos: nanos, fractionDigits: kind == .microTime ? 6 : 0))
         case .duration:
             var nanoseconds: Int64 = 0
             var reader = ProtobufWireReader(bytes, range: range)

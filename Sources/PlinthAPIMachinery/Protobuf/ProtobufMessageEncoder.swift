@@ -99,7 +99,7 @@ struct ProtobufMessageEncoder {
         case .time, .microTime:
             var inner = ProtobufWireWriter()
             if let value {
-                guard case .string(let s) = value, let t = ProtobufValueFormats.parseTime(s) else {
+                guard case .string(let s) = value, let t = RFC3339.parse(s) else {
                     throw mismatch(message, field, "RFC 3339 time", value)
                 }
                 inner.varintField(1, UInt64(bitPattern: t.seconds))
