@@ -141,3 +141,23 @@ struct RegistryTests {
         }
     }
 }
+
+@Suite("resourceVersion splice")
+struct ResourceVersionSpliceTests {
+    @Test func insertsIntoCanonicalLayouts() throws {
+        let stored = Array(#"{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"a"},"data":{}}"#.utf8)
+        let o = try CachedObject(key: "/registry/configmaps/ns/a", stored: stored, revision: 42, createRevision: 7)
+        #expect(String(decoding: o.bytes, as: UTF8.self) == #"{"kind":"ConfigMap","apiVersion":"v1","metadata":{"resourceVersion":"42","name":"a"},"data":{}}"#)
+        #expect(o.object.string("metadata", "resourceVersion") == "42")
+        #expect(o.name == "a")
+        let empty = try CachedObject(key: "/k/x", stored: Array(#"{"kind":"K","apiVersion":"v1","metadata":{}}"#.utf8), revision: 3, createRevision: 3)
+        #expect(String(decoding: empty.bytes, as: UTF8.self) == #"{"kind":"K","apiVersion":"v1","metadata":{"resourceVersion":"3"}}"#)
+    }
+
+    @Test func otherLayoutsAreParsed() throws {
+        let o = try CachedObject(key: "/k/x", stored: Array(#"{"metadata":{"name":"x"},"kind":"K","apiVersion":"v1"}"#.utf8), revision: 9, createRevision: 9)
+        #expect(o.object.string("metadata", "resourceVersion") == "9")
+        #expect(try JSON.parse(o.bytes).string("metadata", "resourceVersion") == "9")
+        #expect(throws: (any Error).self) { _ = try CachedObject(key: "/k/y", stored: Array("not json".utf8), revision: 1, createRevision: 1) }
+    }
+}

@@ -171,7 +171,7 @@ public final class ObjectRegistry: Sendable {
         let key = r.key(namespace: namespace, name: name)
         do {
             let stored = try await storage.create(key, value: bytes)
-            return Self.served(object, key: key, stored: stored)
+            return Self.served(object, key: key, bytes: bytes, stored: stored)
         } catch StorageError.keyExists {
             throw APIError.alreadyExists(r, name)
         } catch {
@@ -179,11 +179,13 @@ public final class ObjectRegistry: Sendable {
         }
     }
 
-    /// Builds the served form of an object just written, without re-parsing.
-    static func served(_ object: JSON, key: String, stored: StoredValue) -> CachedObject {
+    /// Builds the served form of an object just written: the stored bytes with the revision
+    /// spliced in, and the object the writer already holds.
+    static func served(_ object: JSON, key: String, bytes: [UInt8], stored: StoredValue) -> CachedObject {
         var o = object
         o[path: ["metadata", "resourceVersion"]] = .string(String(stored.modRevision))
-        return CachedObject(key: key, object: o, bytes: o.serialized(), revision: stored.modRevision, createRevision: stored.createRevision)
+        let served = ResourceVersionSplice.insert(revision: stored.modRevision, into: bytes) ?? o.serialized()
+        return CachedObject(key: key, object: o, bytes: served, revision: stored.modRevision, createRevision: stored.createRevision)
     }
 
     private func requireNamespace(_ namespace: String, creating r: ResourceType, name: String) async throws(APIError) {
@@ -251,7 +253,7 @@ public final class ObjectRegistry: Sendable {
             }
             do {
                 let stored = try await storage.update(key, value: bytes, expectedRevision: current.revision)
-                return Self.served(next, key: key, stored: stored)
+                return Self.served(next, key: key, bytes: bytes, stored: stored)
             } catch StorageError.conflict(_, let latest) {
                 if precondition != nil || attempt == 15 { throw APIError.conflict(r, name) }
                 do {

@@ -350,19 +350,26 @@ public final class WatchCache: Sendable {
 
 /// Which objects a list or watch wants: a namespace, a name, label and field selectors.
 public struct WatchFilter: Sendable {
-    public var namespace: String?
+    /// The namespace's segment of storage keys (`/ns/`), matched without parsing the object.
+    private var namespaceSegment: String?
     public var predicate: (@Sendable (CachedObject) -> Bool)?
 
     public init(namespace: String? = nil, predicate: (@Sendable (CachedObject) -> Bool)? = nil) {
-        self.namespace = namespace
+        self.namespaceSegment = namespace.map { "/" + $0 + "/" }
         self.predicate = predicate
     }
 
     public static let everything = WatchFilter()
 
     @inline(__always) public func matches(_ o: CachedObject) -> Bool {
-        if let namespace, o.namespace != namespace { return false }
+        if let namespaceSegment, !Self.keyHasNamespaceSegment(o.key, namespaceSegment) { return false }
         if let predicate { return predicate(o) }
         return true
+    }
+
+    /// Namespaced keys end in `/<namespace>/<name>`, and names contain no `/`.
+    static func keyHasNamespaceSegment(_ key: String, _ segment: String) -> Bool {
+        guard let lastSlash = key.lastIndex(of: "/") else { return false }
+        return key[...lastSlash].hasSuffix(segment)
     }
 }
