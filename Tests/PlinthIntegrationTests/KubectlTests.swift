@@ -333,6 +333,16 @@ struct KubectlTests {
         #expect(job.stdout.contains("job.batch/once created"))
         #expect(try s.kubectl("get", "job", "once", "-n", ns, "-o", "jsonpath={.spec.template.spec.restartPolicy}").stdout == "Never")
 
+        let svc = try s.kubectl("create", "service", "nodeport", "web", "-n", ns, "--tcp=80:8080")
+        #expect(svc.stdout.contains("service/web created"), "\(svc.stderr)")
+        let created = try JSON.parse(Array(try s.kubectl("get", "svc", "web", "-n", ns, "-o", "json").stdout.utf8))
+        let ip = created.string("spec", "clusterIP") ?? ""
+        #expect(ip.hasPrefix("10.") && ip != "10.96.0.1", "a ClusterIP from the service range: \(ip)")
+        let nodePort = created[path: ["spec", "ports"]]?.arrayValue?.first?["nodePort"]?.intValue ?? 0
+        #expect((30000...32767).contains(nodePort))
+        #expect(try s.kubectl("label", "svc", "web", "-n", ns, "tier=front").status == 0)
+        #expect(try s.kubectl("get", "svc", "web", "-n", ns, "-o", "jsonpath={.spec.clusterIP}").stdout == ip)
+
         let whoami = try s.kubectl("auth", "whoami")
         #expect(whoami.stdout.range(of: #"Username\s+plinth-admin"#, options: .regularExpression) != nil, "\(whoami.stderr)")
         #expect(whoami.stdout.contains("system:masters"))

@@ -159,6 +159,11 @@ public final class ObjectRegistry: Sendable {
         if r.tracksGeneration { meta["generation"] = 1 } else { meta["generation"] = nil }
         object["metadata"] = .object(meta)
         object = ObjectDefaulter.prepareForCreate(r, object)
+        if r.group.isEmpty && r.kind == "Service" {
+            let services = cache(r)
+            await services.waitUntilReady()
+            object = ServiceAddressAllocator.allocate(object, existing: services.list(prefix: r.keyPrefix, startKey: nil, limit: 0, filter: .everything).items)
+        }
         try ObjectValidator.validateCreate(r, object, name: name)
         if r.namespaced, let namespace {
             try await requireNamespace(namespace, creating: r, name: name)
@@ -237,6 +242,7 @@ public final class ObjectRegistry: Sendable {
             if let precondition, precondition != current.revision { throw APIError.conflict(r, name) }
             var next = try transform(current.object)
             next = ObjectDefaulter.prepareForUpdate(r, next, old: current.object)
+            if r.group.isEmpty && r.kind == "Service" { next = ServiceAddressAllocator.keepAllocated(next, old: current.object) }
             try ObjectValidator.validateUpdate(r, next, old: current.object, name: name)
             next[path: ["metadata", "resourceVersion"]] = nil
             next = Self.canonicalOrder(next, r)
