@@ -6,7 +6,7 @@ extension APIServerCore {
     /// server-side apply's field ownership lands). Retries on conflicts unless the patch names
     /// a resourceVersion.
     func patch(_ r: ResourceType, namespace: String?, name: String, subresource: String?, body: [UInt8], contentType: String?,
-               query: QueryParameters, options: WriteOptions) async throws(APIError) -> CachedObject {
+               query: QueryParameters, options: WriteOptions) async throws(APIError) -> (object: CachedObject, created: Bool) {
         let mediaType = BodyDecoder.MediaType(contentType)
         let patch: JSON
         switch mediaType {
@@ -31,22 +31,20 @@ extension APIServerCore {
                 if object.string("metadata", "name") != name {
                     throw APIError.badRequest("metadata.name: Invalid value: \"\(object.string("metadata", "name") ?? "")\": field is immutable")
                 }
-                var created = try await registry.create(r, namespace: namespace, object: object, options: options)
-                created.createRevision = -1  // marks "created" for the 201 status
-                created.revision = 0
-                return created
+                return (try await registry.create(r, namespace: namespace, object: object, options: options), true)
             }
         }
         if subresource == "scale" {
-            return try await registry.guaranteedUpdate(r, namespace: namespace, name: name, precondition: nil, options: options) { current throws(APIError) in
+            let updated = try await registry.guaranteedUpdate(r, namespace: namespace, name: name, precondition: nil, options: options) { current throws(APIError) in
                 let scale = ScaleSubresource.scale(of: current, r)
                 let patched = try Self.applyPatch(patch, mediaType: mediaType, to: scale, r: r, scale: true)
                 var next = current
                 if let replicas = patched[path: ["spec", "replicas"]] { next[path: ["spec", "replicas"]] = replicas }
                 return next
             }
+            return (updated, false)
         }
-        return try await registry.guaranteedUpdate(r, namespace: namespace, name: name, precondition: precondition, options: options) { current throws(APIError) in
+        let updated = try await registry.guaranteedUpdate(r, namespace: namespace, name: name, precondition: precondition, options: options) { current throws(APIError) in
             var patched = try Self.applyPatch(patch, mediaType: mediaType, to: current, r: r, scale: false)
             // Identity cannot be patched away.
             if patched.string("metadata", "name") != name {
@@ -61,6 +59,7 @@ extension APIServerCore {
             _ = try pruneUnknownFields(&patched, r, query: query)
             return try ObjectRegistry.merge(update: patched, onto: current, r, subresource: subresource)
         }
+        return (updated, false)
     }
 
     static func applyPatch(_ patch: JSON, mediaType: BodyDecoder.MediaType, to doc: JSON, r: ResourceType, scale: Bool) throws(APIError) -> JSON {

@@ -67,10 +67,10 @@ extension APIServerCore {
             return (verb, respondObject(updated, r, accept: accept, status: .ok).withWarnings(warnings))
         case "patch":
             let body = try await readBody(request)
-            let updated = try await patch(r, namespace: namespace, name: info.name!, subresource: info.subresource,
-                                          body: body, contentType: request.headers[.contentType], query: query, options: options)
+            let (updated, created) = try await patch(r, namespace: namespace, name: info.name!, subresource: info.subresource,
+                                                     body: body, contentType: request.headers[.contentType], query: query, options: options)
             if info.subresource == "scale" { return (verb, APIResponse.json(.ok, ScaleSubresource.scale(of: updated.object, r))) }
-            return (verb, respondObject(updated, r, accept: accept, status: updated.revision == 0 && updated.createRevision == -1 ? .created : .ok))
+            return (verb, respondObject(updated, r, accept: accept, status: created ? .created : .ok))
         case "delete":
             let body = try await readBody(request)
             let opts = try DeleteOptions(body: body, query: query)

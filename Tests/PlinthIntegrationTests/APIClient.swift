@@ -17,13 +17,28 @@ struct APIClient: Sendable {
         var config = HTTPClient.Configuration(tlsConfiguration: tls)
         config.httpVersion = .http1Only
         config.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
-        config.timeout = .init(connect: .seconds(2), read: .seconds(10))
+        config.timeout = .init(connect: .seconds(10), read: .seconds(30))
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
         baseURL = server.url
         self.token = token ?? server.token
     }
 
     func shutdown() async { try? await client.shutdown() }
+
+    /// Runs `body` with a client and always shuts it down (AsyncHTTPClient traps on a client
+    /// dropped without shutdown, which would take the whole test run with it).
+    static func with<T>(_ server: PlinthServer, connections: Int = 8, token: String? = nil,
+                        _ body: (APIClient) async throws -> T) async throws -> T {
+        let client = try APIClient(server: server, connections: connections, token: token)
+        do {
+            let result = try await body(client)
+            await client.shutdown()
+            return result
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
 
     /// Sends a request; returns status and body.
     func send(_ method: HTTPMethod, _ path: String, body: JSON? = nil) async throws -> (status: Int, body: JSON?) {
@@ -50,7 +65,7 @@ struct APIClient: Sendable {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(string: raw))
         }
-        let response = try await client.execute(request, timeout: .seconds(10))
+        let response = try await client.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         return (Int(response.status.code), Array(bytes.readableBytesView))
     }

@@ -35,44 +35,42 @@ struct DurabilityTests {
         defer { server.cleanUp() }
         try server.start()
         let ns = "crash"
-        let client = try APIClient(server: server, connections: 8)
-        let created = try await client.send(.POST, "/api/v1/namespaces", body: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]])
-        #expect(created.status == 201)
+        let acked = try await APIClient.with(server, connections: 8) { client in
+            let created = try await client.send(.POST, "/api/v1/namespaces", body: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]])
+            #expect(created.status == 201)
 
-        let state = LoadState()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<8 {
-                group.addTask {
-                    var i = 0
-                    while !state.stop.withLock({ $0 }) {
-                        let name = "w\(worker)-\(i)"
-                        let value = String(repeating: "x", count: 100 + i % 50) + name
-                        let body: JSON = ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name)], "data": ["value": .string(value)]]
-                        guard let r = try? await client.send(.POST, "/api/v1/namespaces/\(ns)/configmaps", body: body) else { return }
-                        if r.status == 201 { state.acknowledged.withLock { $0[name] = value } }
-                        i += 1
+            let state = LoadState()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<8 {
+                    group.addTask {
+                        var i = 0
+                        while !state.stop.withLock({ $0 }) {
+                            let name = "w\(worker)-\(i)"
+                            let value = String(repeating: "x", count: 100 + i % 50) + name
+                            let body: JSON = ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name)], "data": ["value": .string(value)]]
+                            guard let r = try? await client.send(.POST, "/api/v1/namespaces/\(ns)/configmaps", body: body) else { return }
+                            if r.status == 201 { state.acknowledged.withLock { $0[name] = value } }
+                            i += 1
+                        }
                     }
                 }
-            }
-            group.addTask {
-                // Kill once the writers are in full swing (or after 30 s, whichever is first).
-                let deadline = ContinuousClock.now + .seconds(30)
-                while state.acknowledged.withLock({ $0.count }) < 300 && ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(10))
+                group.addTask {
+                    // Kill once the writers are in full swing (or after 30 s, whichever is first).
+                    let deadline = ContinuousClock.now + .seconds(30)
+                    while state.acknowledged.withLock({ $0.count }) < 300 && ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                    server.stop(kill: true)
+                    state.stop.withLock { $0 = true }
                 }
-                server.stop(kill: true)
-                state.stop.withLock { $0 = true }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+            return state.acknowledged.withLock { $0 }
         }
-        await client.shutdown()
-        let acked = state.acknowledged.withLock { $0 }
         #expect(acked.count > 100, "the load ran long enough to matter (\(acked.count) acknowledged)")
 
         try server.start()
-        let after = try APIClient(server: server)
-        let list = try await after.send(.GET, "/api/v1/namespaces/\(ns)/configmaps")
-        await after.shutdown()
+        let list = try await APIClient.with(server) { try await $0.send(.GET, "/api/v1/namespaces/\(ns)/configmaps") }
         #expect(list.status == 200)
         var stored: [String: String] = [:]
         for item in list.body?["items"]?.arrayValue ?? [] {

@@ -151,6 +151,17 @@ struct KubectlTests {
         #expect(got.string("spec", "template", "spec", "dnsPolicy") == "ClusterFirst")
     }
 
+    @Test func serverSideApplyCreatesAndUpdates() throws {
+        let s = try sharedServer()
+        let ns = try s.makeNamespace("ssa")
+        let first = try s.kubectl(["apply", "--server-side", "-f", "-"], stdin: configMapYAML("s", ns, data: "k: one"))
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("configmap/s serverside-applied"))
+        let second = try s.kubectl(["apply", "--server-side", "-f", "-"], stdin: configMapYAML("s", ns, data: "k: two"))
+        #expect(second.stdout.contains("configmap/s serverside-applied"))
+        #expect(try s.kubectl("get", "cm", "s", "-n", ns, "-o", "jsonpath={.data.k}").stdout == "two")
+    }
+
     @Test func editThroughEditor() throws {
         let s = try sharedServer()
         let ns = try s.makeNamespace("edit")
