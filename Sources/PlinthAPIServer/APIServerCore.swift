@@ -78,12 +78,14 @@ public final class APIServerCore: Sendable {
 
     func authorize(_ a: AuthorizationAttributes) async throws(APIError) {
         // Public information, as upstream's system:public-info-viewer role grants it.
-        if let p = a.path, a.verb == "get", ["/healthz", "/livez", "/readyz", "/version"].contains(where: { p == $0 || p.hasPrefix($0 + "/") }) {
-            return
-        }
-        if a.path != nil, a.user.groups.contains("system:authenticated"),
-           a.path!.hasPrefix("/api") || a.path!.hasPrefix("/openapi") {
-            return  // system:discovery
+        if let p = a.path {
+            if a.verb == "get", ["/healthz", "/livez", "/readyz", "/version"].contains(where: { p == $0 || p.hasPrefix($0 + "/") }) {
+                return
+            }
+            // Discovery and OpenAPI for every authenticated user (upstream's system:discovery).
+            if a.user.groups.contains("system:authenticated"), p.hasPrefix("/api") || p.hasPrefix("/openapi") {
+                return
+            }
         }
         if case .allow = await authorizer.authorize(a) { return }
         throw APIError.forbidden(Self.forbiddenMessage(a), name: a.name, group: a.group, kind: a.resource.isEmpty ? nil : a.resource)
@@ -94,7 +96,8 @@ public final class APIServerCore: Sendable {
             return "forbidden: User \"\(a.user.username)\" cannot \(a.verb) path \"\(p)\""
         }
         let res = a.subresource.map { "\(a.resource)/\($0)" } ?? a.resource
-        let subject = a.name.map { "\(a.resource) \"\($0)\" is forbidden" } ?? "\(a.group.isEmpty ? a.resource : "\(a.resource).\(a.group)") is forbidden"
+        let qualified = a.group.isEmpty ? a.resource : "\(a.resource).\(a.group)"
+        let subject = a.name.map { "\(qualified) \"\($0)\" is forbidden" } ?? "\(qualified) is forbidden"
         let scope = a.namespace.map { "in the namespace \"\($0)\"" } ?? "at the cluster scope"
         return "\(subject): User \"\(a.user.username)\" cannot \(a.verb) resource \"\(res)\" in API group \"\(a.group)\" \(scope)"
     }
