@@ -44,8 +44,11 @@ enum ControlPlane {
             DefaultObjectsController(core: core, logger: logger),
             readyWatcher,
         ]
-        let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
-                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var configured = services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        if ProcessInfo.processInfo.environment["PLINTH_EXIT_WITH_PARENT"] == "1" {
+            configured.append(.init(service: ParentWatcher(logger: logger), successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        let group = ServiceGroup(configuration: .init(services: configured, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         print("plinth: stopped")
     }

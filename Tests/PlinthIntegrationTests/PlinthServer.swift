@@ -38,6 +38,9 @@ final class PlinthServer: @unchecked Sendable {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = ["up", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--log-level", "warning"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["PLINTH_EXIT_WITH_PARENT"] = "1"  // no stray servers if the test runner dies
+        p.environment = environment
         let pipe = Pipe()
         p.standardOutput = pipe
         p.standardError = FileHandle.standardError
