@@ -142,12 +142,7 @@ struct PruneTree: Sendable {
                     replacement = walk(e.value, node: child, path: &path, unknown: &unknown)
                     path.removeLast()
                 }
-                if let replacement {
-                    if out == nil { out = JSONObject(entries: Array(o.entries[..<i])) }
-                    out!.appendUnchecked(e.key, replacement)
-                } else if out != nil {
-                    out!.appendUnchecked(e.key, e.value)
-                }
+                Self.keep(e, replacement: replacement, at: i, of: o, into: &out)
             }
             return out.map { .object($0) }
         case .map(let child):
@@ -157,12 +152,7 @@ struct PruneTree: Sendable {
                 path.append(.key(e.key))
                 let replacement = walk(e.value, node: child, path: &path, unknown: &unknown)
                 path.removeLast()
-                if let replacement {
-                    if out == nil { out = JSONObject(entries: Array(o.entries[..<i])) }
-                    out!.appendUnchecked(e.key, replacement)
-                } else if out != nil {
-                    out!.appendUnchecked(e.key, e.value)
-                }
+                Self.keep(e, replacement: replacement, at: i, of: o, into: &out)
             }
             return out.map { .object($0) }
         case .array(let child):
@@ -184,6 +174,17 @@ struct PruneTree: Sendable {
     }
 
     /// `spec.containers[0].name`, as upstream's strict decoding names fields.
+    /// Copy on first change: `out` starts as the entries before `i` when an entry first
+    /// changes, then takes every later entry (changed or not).
+    private static func keep(_ e: JSONObject.Entry, replacement: JSON?, at i: Int, of o: JSONObject, into out: inout JSONObject?) {
+        if let replacement {
+            if out == nil { out = JSONObject(entries: Array(o.entries[..<i])) }
+            out!.appendUnchecked(e.key, replacement)
+        } else if out != nil {
+            out!.appendUnchecked(e.key, e.value)
+        }
+    }
+
     static func render(_ path: [PathElement]) -> String {
         var s = ""
         for p in path {
