@@ -3,7 +3,7 @@ import ArgumentParser
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
-        abstract: "Run everything on this machine: API server with the embedded store, controllers, scheduler and the local host agent.",
+        abstract: "Run everything on this machine: the API server with the embedded store and the controllers (the scheduler and the local host agent join here as they land).",
         discussion: "State lives in --data-dir; the admin kubeconfig is written there. Stop with Ctrl-C; restart on the same data dir to carry on."
     )
 
@@ -17,7 +17,7 @@ struct UpCommand: AsyncParsableCommand {
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
-        abstract: "Run the control plane (API server, controllers, scheduler) without a host agent."
+        abstract: "Run the control plane (API server and controllers) without a host agent."
     )
 
     @OptionGroup var options: ControlPlaneOptions
