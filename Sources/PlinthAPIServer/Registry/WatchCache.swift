@@ -109,7 +109,7 @@ public final class WatchCache: Sendable {
                 logger.error("undecodable object at \(e.key) rev \(e.revision): \(error)")
             }
         }
-        let resume = state.withLock { s -> [CheckedContinuation<Bool, Never>] in
+        let (resume, askAgain) = state.withLock { s -> ([CheckedContinuation<Bool, Never>], Bool) in
             for (e, o) in converted {
                 let event: CacheWatchEvent
                 let previous = s.items[e.key]
@@ -126,13 +126,17 @@ public final class WatchCache: Sendable {
                 Self.appendHistory(&s, event, revision: e.revision)
                 for (_, w) in s.watchers { Self.deliver(event, previous: previous, to: w) }
             }
-            if batch.revision > s.revision { s.revision = batch.revision }
-            s.progressRequested = false
+            let advanced = batch.revision > s.revision
+            if advanced { s.revision = batch.revision }
             let ready = s.freshnessWaiters.filter { $0.revision <= s.revision }.map(\.continuation)
             s.freshnessWaiters.removeAll { $0.revision <= s.revision }
-            return ready
+            // Waiters that arrived after the last progress request need a newer one; when the
+            // store had nothing newer, the rest wait for revisions it has not reached yet.
+            s.progressRequested = advanced && !s.freshnessWaiters.isEmpty
+            return (ready, s.progressRequested)
         }
         for c in resume { c.resume(returning: true) }
+        if askAgain { storage.requestProgress() }
     }
 
     private static func appendHistory(_ s: inout State, _ event: CacheWatchEvent, revision: Int64) {
