@@ -65,16 +65,9 @@ public struct APIError: Error, Sendable, Equatable {
 }
 
 extension APIError {
-    static func qualified(_ r: ResourceType) -> String { r.qualifiedResource }
-
     public static func notFound(_ r: ResourceType, _ name: String) -> APIError {
         APIError(code: 404, reason: "NotFound", message: "\(r.qualifiedResource) \"\(name)\" not found",
                  name: name, group: r.group, kind: r.plural)
-    }
-
-    public static func notFound(qualifiedResource: String, group: String, plural: String, name: String) -> APIError {
-        APIError(code: 404, reason: "NotFound", message: "\(qualifiedResource) \"\(name)\" not found",
-                 name: name, group: group, kind: plural)
     }
 
     public static func alreadyExists(_ r: ResourceType, _ name: String) -> APIError {
@@ -123,10 +116,6 @@ extension APIError {
         APIError(code: 410, reason: "Expired", message: message)
     }
 
-    public static func gone(_ message: String) -> APIError {
-        APIError(code: 410, reason: "Gone", message: message)
-    }
-
     public static func internalError(_ message: String) -> APIError {
         APIError(code: 500, reason: "InternalError", message: "Internal error occurred: \(message)",
                  causes: [Cause(reason: "", message: message)])
@@ -150,9 +139,5 @@ extension APIError {
 
     public static func timeout(_ message: String) -> APIError {
         APIError(code: 504, reason: "Timeout", message: message)
-    }
-
-    public static func serviceUnavailable(_ message: String) -> APIError {
-        APIError(code: 503, reason: "ServiceUnavailable", message: message)
     }
 }

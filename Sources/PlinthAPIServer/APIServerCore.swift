@@ -5,6 +5,7 @@ import NIOCore
 import PlinthAPIMachinery
 import PlinthJSON
 import PlinthStorage
+import Synchronization
 
 /// The Kubernetes API: authenticates, authorizes and routes every request to discovery,
 /// OpenAPI, health, metrics or a resource handler. Shared by all connections.
@@ -155,5 +156,3 @@ final class ReadinessFlag: Sendable {
     func set() { flag.withLock { $0 = true } }
     var isSet: Bool { flag.withLock { $0 } }
 }
-
-import Synchronization

@@ -47,13 +47,6 @@ public struct CachedObject: Sendable {
     }
 
     public var namespace: String? { object.string("metadata", "namespace") }
-
-    public var labels: [String: String] {
-        guard let o = object[path: ["metadata", "labels"]]?.objectValue else { return [:] }
-        var out: [String: String] = [:]
-        for (k, v) in o { if let s = v.stringValue { out[k] = s } }
-        return out
-    }
 }
 
 /// The lazily parsed form of a cached object, shared by copies of the `CachedObject`.

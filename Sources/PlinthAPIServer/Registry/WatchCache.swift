@@ -348,8 +348,6 @@ public final class WatchCache: Sendable {
             for (_, w) in s.watchers where w.bookmarks { w.continuation.yield(.bookmark(s.revision)) }
         }
     }
-
-    public var watcherCount: Int { state.withLock { $0.watchers.count } }
 }
 
 /// Which objects a list or watch wants: a namespace, a name, label and field selectors.
