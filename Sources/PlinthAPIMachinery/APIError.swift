@@ -86,6 +86,14 @@ extension APIError {
                  name: name, group: r.group, kind: r.plural)
     }
 
+    /// A failed delete precondition, named by kind as upstream's BeforeDelete does
+    /// (`Operation cannot be fulfilled on Deployment.apps "x": …`).
+    public static func preconditionFailed(_ r: ResourceType, _ name: String, _ detail: String) -> APIError {
+        let groupKind = r.group.isEmpty ? r.kind : "\(r.kind).\(r.group)"
+        return APIError(code: 409, reason: "Conflict", message: "Operation cannot be fulfilled on \(groupKind) \"\(name)\": \(detail)",
+                        name: name, group: r.group, kind: r.kind)
+    }
+
     /// 422 Invalid: `ConfigMap "x" is invalid: [field: reason, …]` with one cause per error.
     public static func invalid(_ r: ResourceType, kind: String? = nil, _ name: String, _ errors: [FieldError]) -> APIError {
         let kindName = kind ?? r.kind

@@ -1,10 +1,10 @@
 /// Renders values the way Go's fmt and encoding/json do inside apimachinery error messages, so
 /// that selector and validation errors read exactly like kube-apiserver's.
-enum GoStringFormat {
+public enum GoStringFormat {
     /// Go's `%q` (strconv.Quote): double-quoted, with `"` and `\` escaped, C escapes for the
     /// usual control characters, `\xNN` for other ASCII controls and `\uNNNN`/`\UNNNNNNNN` for
     /// non-printable scalars; printable non-ASCII is kept as is.
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for scalar in s.unicodeScalars {

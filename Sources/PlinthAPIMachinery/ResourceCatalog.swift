@@ -1,16 +1,43 @@
+import PlinthJSON
+
 /// The set of resources served, indexed for request routing and discovery.
 /// A value type: the server swaps in a new catalog when custom resources come and go.
 public struct ResourceCatalog: Sendable {
     public private(set) var resources: [ResourceType]
     private var byPath: [String: ResourceType] = [:]
+    private var byKind: [String: ResourceType] = [:]
+    /// Schema, printer columns and scale paths of each custom resource version, by
+    /// `group/version/plural`.
+    public private(set) var custom: [String: CustomResourceVersion] = [:]
 
-    public init(_ resources: [ResourceType]) {
+    public init(_ resources: [ResourceType], custom: [CustomResourceVersion] = []) {
         self.resources = resources
-        for r in resources { byPath["\(r.group)/\(r.version)/\(r.plural)"] = r }
+        for r in resources {
+            byPath["\(r.group)/\(r.version)/\(r.plural)"] = r
+            if !r.isVirtual { byKind["\(r.group)/\(r.version)/\(r.kind)"] = r }
+        }
+        for c in custom { self.custom["\(c.group)/\(c.version)/\(c.plural)"] = c }
     }
 
     public func lookup(group: String, version: String, plural: String) -> ResourceType? {
         byPath["\(group)/\(version)/\(plural)"]
+    }
+
+    /// The resource an `apiVersion` + `kind` pair (an owner reference, a typed object) names.
+    public func lookup(apiVersion: String, kind: String) -> ResourceType? {
+        let (group, version) = Self.splitAPIVersion(apiVersion)
+        return byKind["\(group)/\(version)/\(kind)"]
+    }
+
+    /// The custom resource details of `r`, when it is a custom resource.
+    public func customVersion(_ r: ResourceType) -> CustomResourceVersion? {
+        guard r.isCustom else { return nil }
+        return custom["\(r.group)/\(r.version)/\(r.plural)"]
+    }
+
+    public static func splitAPIVersion(_ apiVersion: String) -> (group: String, version: String) {
+        guard let slash = apiVersion.firstIndex(of: "/") else { return ("", apiVersion) }
+        return (String(apiVersion[..<slash]), String(apiVersion[apiVersion.index(after: slash)...]))
     }
 
     /// Group names in discovery order: the core group first, then by declaration order.
@@ -32,5 +59,11 @@ public struct ResourceCatalog: Sendable {
 
     public func hasGroupVersion(group: String, version: String) -> Bool {
         resources.contains { $0.group == group && $0.version == version }
+    }
+
+    /// One resource type per stored resource (versions of a custom resource share storage).
+    public var storedResources: [ResourceType] {
+        var seen: Set<String> = []
+        return resources.filter { !$0.isVirtual && seen.insert($0.keyPrefix).inserted }
     }
 }

@@ -43,6 +43,14 @@ public struct ResourceType: Sendable, Hashable {
     public var tracksGeneration: Bool
     /// Create-only virtual resources (reviews) that are answered, not stored.
     public var isVirtual: Bool
+    /// Served from a CustomResourceDefinition (schema, columns and scale paths in the catalog).
+    public var isCustom = false
+    /// The version objects are stored in when several versions share storage (custom resources
+    /// with conversion `None`); nil when it is `version`.
+    public var storageVersion: String?
+    /// Other versions share this resource's storage, so objects may carry another apiVersion
+    /// and are rewritten when served (custom resources with several versions, conversion `None`).
+    public var convertsAPIVersion = false
 
     public init(
         group: String, version: String, kind: String, plural: String, singular: String? = nil,
@@ -74,6 +82,11 @@ public struct ResourceType: Sendable, Hashable {
     public var qualifiedResource: String { group.isEmpty ? plural : "\(plural).\(group)" }
     /// The storage key prefix (`/registry/apps/deployments/`), one prefix per resource as in kube-apiserver.
     public var keyPrefix: String { group.isEmpty ? "/registry/\(plural)/" : "/registry/\(group)/\(plural)/" }
+    /// The apiVersion stored objects carry.
+    public var storedAPIVersion: String {
+        guard let storageVersion else { return apiVersion }
+        return group.isEmpty ? storageVersion : "\(group)/\(storageVersion)"
+    }
 
     public func hasSubresource(_ name: String) -> Bool { subresources.contains { $0.name == name } }
 

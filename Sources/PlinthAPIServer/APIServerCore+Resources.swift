@@ -73,43 +73,23 @@ extension APIServerCore {
             return (verb, respondObject(updated, r, accept: accept, status: created ? .created : .ok))
         case "delete":
             let body = try await readBody(request)
-            let opts = try DeleteOptions(body: body, query: query)
-            let deleted = try await registry.delete(r, namespace: namespace, name: info.name!, preconditionUID: opts.uid,
-                                                    preconditionRV: opts.resourceVersion, options: WriteOptions(dryRun: opts.dryRun || options.dryRun))
-            let status = APIResponse.successStatus(name: info.name!, group: r.group, kind: r.plural, uid: deleted.object.string("metadata", "uid"))
+            var opts = try DeleteOptions(body: body, query: query)
+            opts.dryRun = opts.dryRun || options.dryRun
+            let result = try await registry.delete(r, namespace: namespace, name: info.name!, options: opts)
+            // Objects that wait for finalizers or a grace period come back as they now are; so do
+            // deleted pods, namespaces and service accounts (upstream's ReturnDeletedObject).
+            if !result.deleted || (r.group.isEmpty && ["Pod", "Namespace", "ServiceAccount"].contains(r.kind)) {
+                return (verb, respondObject(result.object, r, accept: accept, status: opts.orphanDependents == false && !result.deleted ? .accepted : .ok))
+            }
+            let status = APIResponse.successStatus(name: info.name!, group: r.group, kind: r.plural, uid: result.object.object.string("metadata", "uid"))
             return (verb, APIResponse.json(.ok, status))
         case "deletecollection":
             let body = try await readBody(request)
-            let opts = try DeleteOptions(body: body, query: query)
+            var opts = try DeleteOptions(body: body, query: query)
+            opts.dryRun = opts.dryRun || options.dryRun
             let filter = try makeFilter(r, namespace: namespace, query: query)
             let page = try await registry.list(r, namespace: namespace, resourceVersion: nil, limit: 0, continueToken: nil, filter: filter)
-            // Deletes run concurrently so the store commits them in a few group commits.
-            let registry = self.registry
-            let dryRun = opts.dryRun || options.dryRun
-            var deleted: [CachedObject] = []
-            for chunk in stride(from: 0, to: page.items.count, by: 256).map({ Array(page.items[$0..<min($0 + 256, page.items.count)]) }) {
-                let results = await withTaskGroup(of: Result<CachedObject, APIError>.self) { group in
-                    for item in chunk {
-                        group.addTask {
-                            do {
-                                return .success(try await registry.delete(r, namespace: item.namespace, name: item.name, preconditionUID: nil,
-                                                                           preconditionRV: nil, options: WriteOptions(dryRun: dryRun)))
-                            } catch { return .failure(error as? APIError ?? .internalError("\(error)")) }
-                        }
-                    }
-                    var out: [Result<CachedObject, APIError>] = []
-                    for await res in group { out.append(res) }
-                    return out
-                }
-                for res in results {
-                    switch res {
-                    case .success(let o): deleted.append(o)
-                    case .failure(let e) where e.code == 404: continue
-                    case .failure(let e): throw e
-                    }
-                }
-            }
-            deleted.sort { $0.key < $1.key }
+            let deleted = try await registry.deleteAll(r, page.items, options: opts)
             return (verb, listResponse(r, items: deleted, revision: page.revision, continueToken: nil, accept: accept))
         default:
             throw APIError.methodNotSupported(r, verb: verb)
@@ -242,13 +222,14 @@ extension APIServerCore {
         for item in items {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            out.append(contentsOf: item.bytes)
+            out.append(contentsOf: r.convertsAPIVersion ? item.converted(to: r).bytes : item.bytes)
         }
         out.append(contentsOf: "]}".utf8)
         return APIResponse.json(.ok, out)
     }
 
-    func respondObject(_ o: CachedObject, _ r: ResourceType, accept: Accept, status: HTTPResponse.Status) -> Response {
+    func respondObject(_ stored: CachedObject, _ r: ResourceType, accept: Accept, status: HTTPResponse.Status) -> Response {
+        let o = stored.converted(to: r)
         if accept.table {
             return APIResponse.json(status, TableBuilder.table(r, items: [o], revision: o.revision, continueToken: nil, includeObject: .metadata).serialized(),
                                     contentType: "application/json;as=Table;v=v1;g=meta.k8s.io")
@@ -291,28 +272,3 @@ extension APIServerCore {
     }
 }
 
-/// Options of a DELETE, from its body (DeleteOptions) and query.
-struct DeleteOptions {
-    var uid: String?
-    var resourceVersion: String?
-    var dryRun = false
-    var propagationPolicy: String?
-    var gracePeriodSeconds: Int64?
-
-    init(body: [UInt8], query: QueryParameters) throws(APIError) {
-        if body.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) {
-            let json: JSON
-            do { json = try JSON.parse(body) } catch { throw APIError.badRequest("couldn't get version/kind; json parse error: \(error.message)") }
-            uid = json[path: ["preconditions", "uid"]]?.stringValue
-            resourceVersion = json[path: ["preconditions", "resourceVersion"]]?.stringValue
-            dryRun = json["dryRun"]?.arrayValue?.contains("All") == true
-            propagationPolicy = json["propagationPolicy"]?.stringValue
-            gracePeriodSeconds = json["gracePeriodSeconds"]?.intValue
-        }
-        if let p = query["propagationPolicy"] { propagationPolicy = p }
-        if let g = query["gracePeriodSeconds"] { gracePeriodSeconds = Int64(g) }
-        if let p = propagationPolicy, !["Orphan", "Background", "Foreground"].contains(p) {
-            throw APIError(code: 422, reason: "Invalid", message: "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"\(p)\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"")
-        }
-    }
-}

@@ -13,7 +13,7 @@ extension APIServerCore {
             let base = filter
             filter = WatchFilter(namespace: namespace) { o in o.name == name && base.matches(o) }
         }
-        let cache = registry.cache(r)
+        let cache = try registry.cache(r)
         await cache.waitUntilReady()
         let rv = query["resourceVersion"] ?? ""
         let start: WatchCache.WatchStart
@@ -75,7 +75,8 @@ extension APIServerCore {
                        includeObject: TableBuilder.IncludeObject, into out: inout [UInt8]) {
         out.append(contentsOf: "{\"type\":\"\(event.typeName)\",\"object\":".utf8)
         switch event {
-        case .added(let o), .modified(let o), .deleted(let o):
+        case .added(let stored), .modified(let stored), .deleted(let stored):
+            let o = stored.converted(to: r)
             if table {
                 let t = TableBuilder.table(r, items: [o], revision: o.revision, continueToken: nil, includeObject: includeObject,
                                            withColumns: firstTable)

@@ -25,7 +25,7 @@ public struct DefaultObjectsController: Service {
 
     public func run() async throws {
         let namespaces = type("", "namespaces")
-        let cache = registry.cache(namespaces)
+        let cache = try registry.cache(namespaces)
         await cache.waitUntilReady()
         for ns in Self.systemNamespaces {
             await ensure(namespaces, namespace: nil, name: ns, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]])

@@ -1,3 +1,4 @@
+import PlinthAPIMachinery
 import PlinthJSON
 import Synchronization
 
@@ -120,5 +121,16 @@ public enum CacheWatchEvent: Sendable {
         case .bookmark: return "BOOKMARK"
         case .error: return "ERROR"
         }
+    }
+}
+
+extension CachedObject {
+    /// The object as served under `r`'s version. Versions of a custom resource share storage
+    /// (conversion `None`), so only the apiVersion changes; every other resource is served as stored.
+    public func converted(to r: ResourceType) -> CachedObject {
+        guard r.convertsAPIVersion, object.string("apiVersion") != r.apiVersion else { return self }
+        var o = object
+        o["apiVersion"] = .string(r.apiVersion)
+        return CachedObject(key: key, object: o, bytes: o.serialized(), revision: revision, createRevision: createRevision)
     }
 }

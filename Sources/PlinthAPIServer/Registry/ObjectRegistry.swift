@@ -3,6 +3,7 @@ import Logging
 import PlinthAPIMachinery
 import PlinthJSON
 import PlinthStorage
+import Synchronization
 
 /// Options shared by writes.
 public struct WriteOptions: Sendable {
@@ -28,35 +29,58 @@ public struct ListPage: Sendable {
 /// from the per-resource watch caches.
 public final class ObjectRegistry: Sendable {
     public let storage: any Storage
-    public let catalog: ResourceCatalog
-    private let caches: [String: WatchCache]
+    private let served: Mutex<ResourceCatalog>
+    private let caches: Mutex<[String: WatchCache]>
+    /// Every change any watch cache applies, for controllers that follow all kinds (GC, namespaces).
+    public let changes: ChangeFeed
     let logger: Logger
 
     public init(storage: any Storage, catalog: ResourceCatalog, logger: Logger) {
         self.storage = storage
-        self.catalog = catalog
+        self.served = Mutex(catalog)
         self.logger = logger
+        let feed = ChangeFeed()
+        self.changes = feed
         var caches: [String: WatchCache] = [:]
-        for r in catalog.resources where !r.isVirtual {
-            // Resources that share storage (core and events.k8s.io events) would share a cache;
-            // keep them apart by their key prefix.
-            if caches[r.keyPrefix] == nil {
-                caches[r.keyPrefix] = WatchCache(resource: r, storage: storage, logger: logger)
-            }
+        // Resources that share storage (versions of a custom resource) share a cache; core and
+        // events.k8s.io events are kept apart by their key prefixes.
+        for r in catalog.storedResources {
+            caches[r.keyPrefix] = WatchCache(resource: r, storage: storage, feed: feed, logger: logger)
         }
-        self.caches = caches
+        self.caches = Mutex(caches)
     }
 
-    public var allCaches: [WatchCache] { Array(caches.values) }
+    /// The resources served now.
+    public var catalog: ResourceCatalog { served.withLock { $0 } }
 
-    public func cache(_ r: ResourceType) -> WatchCache {
-        caches[r.keyPrefix]!
+    /// Serves `catalog` from now on. Returns the caches it needed that did not exist yet; the
+    /// caller runs them. Caches of resources that went away are kept (idle) so a definition
+    /// created again reuses them.
+    func replaceCatalog(_ catalog: ResourceCatalog) -> [WatchCache] {
+        let fresh = caches.withLock { caches -> [WatchCache] in
+            var fresh: [WatchCache] = []
+            for r in catalog.storedResources where caches[r.keyPrefix] == nil {
+                let c = WatchCache(resource: r, storage: storage, feed: changes, logger: logger)
+                caches[r.keyPrefix] = c
+                fresh.append(c)
+            }
+            return fresh
+        }
+        served.withLock { $0 = catalog }
+        return fresh
+    }
+
+    public var allCaches: [WatchCache] { caches.withLock { Array($0.values) } }
+
+    public func cache(_ r: ResourceType) throws(APIError) -> WatchCache {
+        guard let c = caches.withLock({ $0[r.keyPrefix] }) else { throw APIError.notFound(r, "") }
+        return c
     }
 
     // MARK: Reads
 
     public func get(_ r: ResourceType, namespace: String?, name: String, resourceVersion: String? = nil) async throws(APIError) -> CachedObject {
-        let cache = cache(r)
+        let cache = try cache(r)
         if resourceVersion == nil || resourceVersion == "" {
             try await cache.waitUntilConsistent()
         } else {
@@ -70,7 +94,7 @@ public final class ObjectRegistry: Sendable {
     /// a continue token reads the rest of a snapshot from the store.
     public func list(_ r: ResourceType, namespace: String?, resourceVersion: String?, limit: Int, continueToken: String?,
                      filter: WatchFilter) async throws(APIError) -> ListPage {
-        let cache = cache(r)
+        let cache = try cache(r)
         let prefix = r.keyPrefix(namespace: namespace)
         if let continueToken, !continueToken.isEmpty {
             let token = try ContinueToken.decode(continueToken)
@@ -159,8 +183,9 @@ public final class ObjectRegistry: Sendable {
         if r.tracksGeneration { meta["generation"] = 1 } else { meta["generation"] = nil }
         object["metadata"] = .object(meta)
         object = ObjectDefaulter.prepareForCreate(r, object)
+        object = try customResourceRules(r, object, name: name)
         if r.group.isEmpty && r.kind == "Service" {
-            let services = cache(r)
+            let services = try cache(r)
             await services.waitUntilReady()
             object = ServiceAddressAllocator.allocate(object, existing: services.list(prefix: r.keyPrefix, startKey: nil, limit: 0, filter: .everything).items)
         }
@@ -195,7 +220,7 @@ public final class ObjectRegistry: Sendable {
 
     private func requireNamespace(_ namespace: String, creating r: ResourceType, name: String) async throws(APIError) {
         guard let nsType = catalog.lookup(group: "", version: "v1", plural: "namespaces") else { return }
-        let cache = cache(nsType)
+        let cache = try cache(nsType)
         await cache.waitUntilReady()
         var ns = cache.get(nsType.key(namespace: nil, name: namespace))
         if ns == nil {
@@ -243,7 +268,9 @@ public final class ObjectRegistry: Sendable {
             var next = try transform(current.object)
             next = ObjectDefaulter.prepareForUpdate(r, next, old: current.object)
             if r.group.isEmpty && r.kind == "Service" { next = ServiceAddressAllocator.keepAllocated(next, old: current.object) }
+            next = try customResourceRules(r, next, name: name)
             try ObjectValidator.validateUpdate(r, next, old: current.object, name: name)
+            try DeletionPlan.checkNoNewFinalizers(r, next, old: current.object, name: name)
             next[path: ["metadata", "resourceVersion"]] = nil
             next = Self.canonicalOrder(next, r)
             var oldStripped = current.object
@@ -258,6 +285,11 @@ public final class ObjectRegistry: Sendable {
                 return CachedObject(key: key, object: o, bytes: o.serialized(), revision: current.revision, createRevision: current.createRevision)
             }
             do {
+                if DeletionPlan.finishedAfterUpdate(r, next) {
+                    // The last finalizer is gone: the object leaves the store.
+                    let stored = try await storage.delete(key, expectedRevision: current.revision)
+                    return Self.served(next, key: key, bytes: bytes, stored: stored)
+                }
                 let stored = try await storage.update(key, value: bytes, expectedRevision: current.revision)
                 return Self.served(next, key: key, bytes: bytes, stored: stored)
             } catch StorageError.conflict(_, let latest) {
@@ -281,6 +313,9 @@ public final class ObjectRegistry: Sendable {
         if subresource == "status" {
             next = current
             next["status"] = input["status"]
+        } else if subresource == "finalize" {
+            next = current
+            next[path: ["spec", "finalizers"]] = input[path: ["spec", "finalizers"]]
         } else {
             next = input
             if r.hasSubresource("status") { next["status"] = current["status"] }
@@ -298,37 +333,29 @@ public final class ObjectRegistry: Sendable {
         return next
     }
 
-    /// Deletes one object. Returns the object as it was.
-    public func delete(_ r: ResourceType, namespace: String?, name: String, preconditionUID: String?, preconditionRV: String?,
-                       options: WriteOptions) async throws(APIError) -> CachedObject {
-        let key = r.key(namespace: namespace, name: name)
-        let current = try await get(r, namespace: namespace, name: name)
-        if let uid = preconditionUID, current.object.string("metadata", "uid") != uid {
-            throw APIError.conflict(r, name, detail: "Precondition failed: UID in precondition: \(uid), UID in object meta: \(current.object.string("metadata", "uid") ?? "")")
-        }
-        var expected: Int64? = nil
-        if let rv = preconditionRV {
-            if String(current.revision) != rv {
-                throw APIError.conflict(r, name, detail: "Precondition failed: ResourceVersion in precondition: \(rv), ResourceVersion in object meta: \(current.revision)")
+    // MARK: Helpers
+
+    /// Custom resources: schema defaults, then schema validation; stored in the storage version.
+    func customResourceRules(_ r: ResourceType, _ object: JSON, name: String) throws(APIError) -> JSON {
+        guard r.isCustom else { return object }
+        var object = object
+        if let details = catalog.customVersion(r), let schema = details.schema {
+            object = SchemaDefaulter.apply(object, schema: schema)
+            var errors: [FieldError] = []
+            for top in (object.objectValue?.entries ?? []) where !["apiVersion", "kind", "metadata"].contains(top.key) {
+                if let p = schema[path: ["properties", top.key]] {
+                    errors += SchemaValidator.validate(top.value, schema: p, path: top.key)
+                }
             }
-            expected = current.revision
+            if let required = schema["required"]?.arrayValue?.compactMap(\.stringValue) {
+                for key in required where object[key] == nil { errors.append(.required(key)) }
+            }
+            if !errors.isEmpty { throw APIError.invalid(r, name, errors) }
         }
-        if options.dryRun { return current }
-        do {
-            let stored = try await storage.delete(key, expectedRevision: expected)
-            var o = current.object
-            o[path: ["metadata", "resourceVersion"]] = .string(String(stored.modRevision))
-            return CachedObject(key: key, object: o, bytes: o.serialized(), revision: stored.modRevision, createRevision: stored.createRevision)
-        } catch StorageError.notFound {
-            throw APIError.notFound(r, name)
-        } catch StorageError.conflict {
-            throw APIError.conflict(r, name)
-        } catch {
-            throw Self.storageError(error, r, name)
-        }
+        if r.storageVersion != nil { object["apiVersion"] = .string(r.storedAPIVersion) }
+        return object
     }
 
-    // MARK: Helpers
 
     static func storageError(_ error: any Error, _ r: ResourceType, _ name: String) -> APIError {
         if let e = error as? APIError { return e }

@@ -14,6 +14,7 @@ public final class WatchCache: Sendable {
     public let resource: ResourceType
     private let storage: any Storage
     private let state: Mutex<State>
+    private let feed: ChangeFeed?
     private let logger: Logger
     static let historyCapacity = 20_000
 
@@ -40,9 +41,10 @@ public final class WatchCache: Sendable {
         var progressRequested = false
     }
 
-    public init(resource: ResourceType, storage: any Storage, logger: Logger) {
+    public init(resource: ResourceType, storage: any Storage, feed: ChangeFeed? = nil, logger: Logger) {
         self.resource = resource
         self.storage = storage
+        self.feed = feed
         self.state = Mutex(State())
         self.logger = logger
     }
@@ -109,6 +111,8 @@ public final class WatchCache: Sendable {
                 logger.error("undecodable object at \(e.key) rev \(e.revision): \(error)")
             }
         }
+        let publish = feed?.hasSubscribers == true
+        var published: [ObjectChange] = []
         let (resume, askAgain) = state.withLock { s -> ([CheckedContinuation<Bool, Never>], Bool) in
             for (e, o) in converted {
                 let event: CacheWatchEvent
@@ -125,6 +129,7 @@ public final class WatchCache: Sendable {
                 }
                 Self.appendHistory(&s, event, revision: e.revision)
                 for (_, w) in s.watchers { Self.deliver(event, previous: previous, to: w) }
+                if publish { published.append(ObjectChange(resource: resource, event: event)) }
             }
             let advanced = batch.revision > s.revision
             if advanced { s.revision = batch.revision }
@@ -137,6 +142,7 @@ public final class WatchCache: Sendable {
         }
         for c in resume { c.resume(returning: true) }
         if askAgain { storage.requestProgress() }
+        if !published.isEmpty { feed?.publish(published) }
     }
 
     private static func appendHistory(_ s: inout State, _ event: CacheWatchEvent, revision: Int64) {
