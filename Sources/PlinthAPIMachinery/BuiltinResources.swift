@@ -9,6 +9,10 @@ public enum BuiltinResources {
 
     public static let all: [ResourceType] = core + apps + batch + others
 
+    public static var customResourceDefinitions: ResourceType {
+        others.first { $0.kind == "CustomResourceDefinition" }!
+    }
+
     static let core: [ResourceType] = [
         .init(group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false, shortNames: ["ns"],
               verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
@@ -77,6 +81,9 @@ public enum BuiltinResources {
         .init(group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRole", plural: "clusterroles", namespaced: false, nameRule: .pathSegment),
         .init(group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRoleBinding", plural: "clusterrolebindings", namespaced: false, nameRule: .pathSegment),
         .init(group: "storage.k8s.io", version: "v1", kind: "StorageClass", plural: "storageclasses", namespaced: false, shortNames: ["sc"]),
+        .init(group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition", plural: "customresourcedefinitions",
+              namespaced: false, shortNames: ["crd", "crds"], categories: ["api-extensions"],
+              subresources: [status("CustomResourceDefinition", "apiextensions.k8s.io", "v1")], tracksGeneration: true),
         .init(group: "networking.k8s.io", version: "v1", kind: "NetworkPolicy", plural: "networkpolicies", namespaced: true,
               shortNames: ["netpol"], tracksGeneration: true),
         .init(group: "networking.k8s.io", version: "v1", kind: "Ingress", plural: "ingresses", namespaced: true, shortNames: ["ing"],

@@ -35,11 +35,12 @@ extension APIServerCore {
             }
         }
         if subresource == "scale" {
+            let custom = catalog.customVersion(r)?.scale
             let updated = try await registry.guaranteedUpdate(r, namespace: namespace, name: name, precondition: nil, options: options) { current throws(APIError) in
-                let scale = ScaleSubresource.scale(of: current, r)
+                let scale = ScaleSubresource.scale(of: current, r, custom: custom)
                 let patched = try Self.applyPatch(patch, mediaType: mediaType, to: scale, r: r, scale: true)
                 var next = current
-                if let replicas = patched[path: ["spec", "replicas"]] { next[path: ["spec", "replicas"]] = replicas }
+                if let replicas = patched[path: ["spec", "replicas"]] { next[path: ScaleSubresource.specPath(custom)] = replicas }
                 return next
             }
             return (updated, false)

@@ -19,6 +19,9 @@ extension APIServerCore {
         if verb != "create" && !r.verbs.contains(verb) && info.subresource == nil {
             throw APIError.methodNotSupported(r, verb: verb)
         }
+        if verb == "create" && r.isCustom && !r.verbs.contains("create") {
+            throw APIError(code: 405, reason: "MethodNotAllowed", message: "create not allowed while custom resource definition is terminating")
+        }
         let accept = Self.Accept(request.headers[.accept])
         if accept.unsupported { throw APIError.notAcceptable(request.headers[.accept] ?? "") }
         let namespace = r.namespaced ? info.namespace : nil
@@ -31,7 +34,7 @@ extension APIServerCore {
         case "get":
             if info.subresource == "scale" {
                 let o = try await registry.get(r, namespace: namespace, name: info.name!)
-                return (verb, APIResponse.json(.ok, ScaleSubresource.scale(of: o.object, r)))
+                return (verb, APIResponse.json(.ok, ScaleSubresource.scale(of: o.object, r, custom: catalog.customVersion(r)?.scale)))
             }
             if let sub = info.subresource, sub != "status" { throw APIError.methodNotSupported(r, verb: "get") }
             let o = try await registry.get(r, namespace: namespace, name: info.name!, resourceVersion: query["resourceVersion"])
@@ -57,8 +60,8 @@ extension APIServerCore {
             let body = try await readBody(request)
             var object = try BodyDecoder.decodeObject(body, mediaType: BodyDecoder.MediaType(request.headers[.contentType]))
             if info.subresource == "scale" {
-                let updated = try await ScaleSubresource.update(registry, r, namespace: namespace, name: info.name!, scale: object, options: options)
-                return (verb, APIResponse.json(.ok, ScaleSubresource.scale(of: updated.object, r)))
+                let updated = try await ScaleSubresource.update(registry, r, namespace: namespace, name: info.name!, scale: object, custom: catalog.customVersion(r)?.scale, options: options)
+                return (verb, APIResponse.json(.ok, ScaleSubresource.scale(of: updated.object, r, custom: catalog.customVersion(r)?.scale)))
             }
             try Self.checkTypeMeta(&object, r)
             let warnings = try pruneUnknownFields(&object, r, query: query)
@@ -69,7 +72,7 @@ extension APIServerCore {
             let body = try await readBody(request)
             let (updated, created) = try await patch(r, namespace: namespace, name: info.name!, subresource: info.subresource,
                                                      body: body, contentType: request.headers[.contentType], query: query, options: options)
-            if info.subresource == "scale" { return (verb, APIResponse.json(.ok, ScaleSubresource.scale(of: updated.object, r))) }
+            if info.subresource == "scale" { return (verb, APIResponse.json(.ok, ScaleSubresource.scale(of: updated.object, r, custom: catalog.customVersion(r)?.scale))) }
             return (verb, respondObject(updated, r, accept: accept, status: created ? .created : .ok))
         case "delete":
             let body = try await readBody(request)
@@ -200,7 +203,7 @@ extension APIServerCore {
         let page = try await registry.list(r, namespace: namespace, resourceVersion: query["resourceVersion"], limit: limit,
                                            continueToken: query["continue"], filter: filter)
         if accept.table {
-            return APIResponse.json(.ok, TableBuilder.table(r, items: page.items, revision: page.revision, continueToken: page.continueToken,
+            return APIResponse.json(.ok, TableBuilder.table(r, printer: tablePrinter(r), items: page.items, revision: page.revision, continueToken: page.continueToken,
                                                             includeObject: try TableBuilder.includeObject(query["includeObject"])).serialized(),
                                     contentType: "application/json;as=Table;v=v1;g=meta.k8s.io")
         }
@@ -231,7 +234,7 @@ extension APIServerCore {
     func respondObject(_ stored: CachedObject, _ r: ResourceType, accept: Accept, status: HTTPResponse.Status) -> Response {
         let o = stored.converted(to: r)
         if accept.table {
-            return APIResponse.json(status, TableBuilder.table(r, items: [o], revision: o.revision, continueToken: nil, includeObject: .metadata).serialized(),
+            return APIResponse.json(status, TableBuilder.table(r, printer: tablePrinter(r), items: [o], revision: o.revision, continueToken: nil, includeObject: .metadata).serialized(),
                                     contentType: "application/json;as=Table;v=v1;g=meta.k8s.io")
         }
         if accept.partialMetadata {
@@ -239,6 +242,10 @@ extension APIServerCore {
                                     contentType: "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io")
         }
         return APIResponse.json(status, o.bytes)
+    }
+
+    func tablePrinter(_ r: ResourceType) -> TablePrinter {
+        TableBuilder.printer(r, custom: catalog.customVersion(r))
     }
 
     /// The parts of the Accept header the server acts on.

@@ -38,6 +38,7 @@ extension APIServerCore {
             timeout = 1800 * (1 + Double.random(in: 0..<1))
         }
         let table = accept.table
+        let printer = tablePrinter(r)
         let includeObject = (try? TableBuilder.includeObject(query["includeObject"])) ?? .metadata
         let metrics = self.metrics
         metrics.watchStarted()
@@ -61,7 +62,7 @@ extension APIServerCore {
                 for await event in merged {
                     var line: [UInt8] = []
                     line.reserveCapacity(512)
-                    Self.encode(event, r, table: table, firstTable: &firstTable, includeObject: includeObject, into: &line)
+                    Self.encode(event, r, printer: printer, table: table, firstTable: &firstTable, includeObject: includeObject, into: &line)
                     try await writer.write(ByteBuffer(bytes: line))
                 }
                 group.cancelAll()
@@ -71,14 +72,14 @@ extension APIServerCore {
         return Response(status: .ok, headers: headers, body: body)
     }
 
-    static func encode(_ event: CacheWatchEvent, _ r: ResourceType, table: Bool, firstTable: inout Bool,
+    static func encode(_ event: CacheWatchEvent, _ r: ResourceType, printer: TablePrinter, table: Bool, firstTable: inout Bool,
                        includeObject: TableBuilder.IncludeObject, into out: inout [UInt8]) {
         out.append(contentsOf: "{\"type\":\"\(event.typeName)\",\"object\":".utf8)
         switch event {
         case .added(let stored), .modified(let stored), .deleted(let stored):
             let o = stored.converted(to: r)
             if table {
-                let t = TableBuilder.table(r, items: [o], revision: o.revision, continueToken: nil, includeObject: includeObject,
+                let t = TableBuilder.table(r, printer: printer, items: [o], revision: o.revision, continueToken: nil, includeObject: includeObject,
                                            withColumns: firstTable)
                 firstTable = false
                 t.serialize(into: &out)

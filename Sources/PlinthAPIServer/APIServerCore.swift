@@ -11,32 +11,43 @@ import Synchronization
 /// OpenAPI, health, metrics or a resource handler. Shared by all connections.
 public final class APIServerCore: Sendable {
     public let registry: ObjectRegistry
-    public let catalog: ResourceCatalog
     let authenticator: any Authenticator
     let authorizer: any Authorizer
-    let discovery: DiscoveryDocuments
-    let openAPI: OpenAPIDocuments
-    let pruner: UnknownFieldPruner
+    private let served: Mutex<APISurface>
     public let metrics: APIMetrics
     let logger: Logger
     let readiness: ReadinessFlag
 
     public init(registry: ObjectRegistry, authenticator: any Authenticator, authorizer: any Authorizer, logger: Logger) {
         self.registry = registry
-        self.catalog = registry.catalog
         self.authenticator = authenticator
         self.authorizer = authorizer
-        self.discovery = DiscoveryDocuments(catalog: registry.catalog)
-        let schemas = GroupVersionSchemas(catalog: registry.catalog)
-        self.openAPI = OpenAPIDocuments(catalog: registry.catalog, schemas: schemas)
-        self.pruner = UnknownFieldPruner(catalog: registry.catalog, schemas: schemas)
+        self.served = Mutex(APISurface(catalog: registry.catalog))
         self.metrics = APIMetrics()
         self.logger = logger
         self.readiness = ReadinessFlag()
     }
 
+    var surface: APISurface { served.withLock { $0 } }
+    public var catalog: ResourceCatalog { surface.catalog }
+    var discovery: DiscoveryDocuments { surface.discovery }
+    var openAPI: OpenAPIDocuments { surface.openAPI }
+    var pruner: UnknownFieldPruner { surface.pruner }
+
+    /// Serves `catalog` from now on (custom resources added or removed). Returns the watch
+    /// caches it needs that did not exist yet; the caller runs them.
+    public func serve(_ catalog: ResourceCatalog) -> [WatchCache] {
+        let fresh = registry.replaceCatalog(catalog)
+        let surface = APISurface(catalog: catalog)
+        served.withLock { $0 = surface }
+        return fresh
+    }
+
     /// Marks the server ready (`/readyz`) once the caches have loaded.
     public func markReady() { readiness.set() }
+
+    /// Whether every watch cache has loaded and custom resources are served.
+    public var isReady: Bool { readiness.isSet }
 
     public func handle(_ request: Request) async -> Response {
         let start = ContinuousClock.now

@@ -63,21 +63,24 @@ public struct APIServerService: Service {
     }
 }
 
-/// Loads every watch cache, marks the server ready when all have loaded, and keeps them fed.
+/// Loads every watch cache, serves the custom resources CustomResourceDefinitions define
+/// (starting their caches as definitions appear), marks the server ready when all have loaded,
+/// and keeps them fed.
 public struct WatchCacheService: Service {
     let core: APIServerCore
-    public init(core: APIServerCore) { self.core = core }
+    let logger: Logger
+    public init(core: APIServerCore, logger: Logger = Logger(label: "plinth.watchcache")) {
+        self.core = core
+        self.logger = logger
+    }
 
     public func run() async throws {
         let core = self.core
+        let definitions = CustomResourceDefinitionController(core: core, logger: logger)
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 for cache in core.registry.allCaches {
                     group.addTask { await cache.run() }
-                }
-                group.addTask {
-                    for cache in core.registry.allCaches { await cache.waitUntilReady() }
-                    core.markReady()
                 }
                 group.addTask {
                     // Periodic bookmarks let watchers resume from a recent revision.
@@ -86,7 +89,32 @@ public struct WatchCacheService: Service {
                         for cache in core.registry.allCaches { cache.sendBookmarks() }
                     }
                 }
-                await group.waitForAll()
+                for cache in core.registry.allCaches { await cache.waitUntilReady() }
+                guard let crdCache = try? core.registry.cache(BuiltinResources.customResourceDefinitions),
+                      let (changes, _) = try? crdCache.watch(from: .currentState, filter: .everything) else {
+                    core.markReady()
+                    await group.waitForAll()
+                    return
+                }
+                var cleaning: Set<String> = []
+                var first = true
+                // Every definition event (and the first pass) reconciles all definitions; the
+                // caches a new catalog needs, and clean-ups of deleted definitions, run as
+                // children of this group.
+                var iterator = changes.makeAsyncIterator()
+                repeat {
+                    let (fresh, cleanups) = await definitions.reconcile()
+                    for cache in fresh { group.addTask { await cache.run() } }
+                    for cache in fresh { await cache.waitUntilReady() }
+                    for crd in cleanups where cleaning.insert(crd.uid).inserted {
+                        group.addTask { await definitions.cleanUp(crd) }
+                    }
+                    if first {
+                        core.markReady()
+                        first = false
+                    }
+                } while await iterator.next() != nil && !Task.isCancelled
+                group.cancelAll()
             }
         }
     }

@@ -38,10 +38,12 @@ enum ControlPlane {
         }
         let readyWatcher = ReadyAnnouncer(core: core, announce: announce, kubeconfigPath: kubeconfigPath, role: role, started: started)
         let services: [any Service] = [
-            WatchCacheService(core: core),
+            WatchCacheService(core: core, logger: logger),
             server,
             CompactionService(core: core, logger: logger),
             DefaultObjectsController(core: core, logger: logger),
+            GarbageCollector(core: core, logger: logger),
+            NamespaceController(core: core, logger: logger),
             readyWatcher,
         ]
         var configured = services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
@@ -80,7 +82,7 @@ struct ReadyAnnouncer: Service {
 
     func run() async throws {
         let url = await announce.waitForURL()
-        for cache in core.registry.allCaches { await cache.waitUntilReady() }
+        while !core.isReady { try await Task.sleep(for: .milliseconds(5)) }
         let elapsed = ContinuousClock.now - started
         let ms = Int(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
         print("""

@@ -14,12 +14,18 @@ enum ObjectDefaulter {
             o["status"] = .object(status)
         case ("", "Namespace"):
             o["status"] = ["phase": "Active"]
+        case ("apiextensions.k8s.io", "CustomResourceDefinition"):
+            let storage = (o[path: ["spec", "versions"]]?.arrayValue ?? []).first { $0["storage"]?.boolValue == true }?["name"]
+            o["status"] = ["acceptedNames": ["kind": "", "plural": ""], "conditions": [], "storedVersions": .array(storage.map { [$0] } ?? [])]
         case ("", "PersistentVolume"), ("", "PersistentVolumeClaim"):
             o["status"] = ["phase": "Pending"]
         case ("", "Node"):
             break
         default:
-            if r.hasSubresource("status") { o["status"] = .object(JSONObject()) }
+            // Custom resources start without a status (upstream drops it on create); built-in
+            // kinds with a status subresource start with an empty one.
+            if r.isCustom && r.hasSubresource("status") { o["status"] = nil }
+            else if r.hasSubresource("status") { o["status"] = .object(JSONObject()) }
         }
         return o
     }
@@ -55,6 +61,12 @@ enum ObjectDefaulter {
             }
         case ("", "Secret"):
             if o["type"] == nil { o["type"] = "Opaque" }
+        case ("apiextensions.k8s.io", "CustomResourceDefinition"):
+            if let kind = o.string("spec", "names", "kind") {
+                if o[path: ["spec", "names", "singular"]] == nil { o[path: ["spec", "names", "singular"]] = .string(kind.lowercased()) }
+                if o[path: ["spec", "names", "listKind"]] == nil { o[path: ["spec", "names", "listKind"]] = .string(kind + "List") }
+            }
+            if o[path: ["spec", "conversion"]] == nil { o[path: ["spec", "conversion"]] = ["strategy": "None"] }
         case ("", "Service"):
             o["spec"] = serviceSpec(o["spec"] ?? [:])
         case ("", "ReplicationController"):

@@ -62,6 +62,8 @@ enum ObjectValidator {
 
     static func kindSpecific(_ r: ResourceType, _ o: JSON) -> [FieldError] {
         switch (r.group, r.kind) {
+        case ("apiextensions.k8s.io", "CustomResourceDefinition"):
+            return CustomResourceDefinitionValidation.validate(o)
         case ("", "Pod"):
             return podSpec(o["spec"], path: "spec")
         case ("", "Service"):

@@ -29,7 +29,7 @@ final class UnknownFieldPruner: Sendable {
     }
 
     func tree(for r: ResourceType) -> PruneTree {
-        let key = r.keyPrefix + r.kind
+        let key = r.keyPrefix + r.version + "/" + r.kind
         if let t = trees.withLock({ $0[key] }) { return t }
         let entry = schemas.entry(group: r.group, version: r.version)
         var builder = PruneTree.Builder(components: entry.byName)

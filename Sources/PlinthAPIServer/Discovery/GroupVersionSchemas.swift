@@ -28,12 +28,12 @@ final class GroupVersionSchemas: Sendable {
     func entry(group: String, version: String) -> Entry {
         let key = group + "/" + version
         if let e = cache.withLock({ $0[key] }) { return e }
-        let e = Self.build(catalog.resources(group: group, version: version), group: group, version: version)
+        let e = Self.build(catalog.resources(group: group, version: version), group: group, version: version, catalog: catalog)
         cache.withLock { $0[key] = e }
         return e
     }
 
-    static func build(_ resources: [ResourceType], group: String, version: String) -> Entry {
+    static func build(_ resources: [ResourceType], group: String, version: String, catalog: ResourceCatalog) -> Entry {
         var schemas = BuiltinOpenAPISchemas.components(group: group, version: version)
         if schemas[OpenAPIDocuments.objectMetaName] == nil { schemas[OpenAPIDocuments.objectMetaName] = ObjectSchemas.objectMeta }
         if schemas[OpenAPIDocuments.listMetaName] == nil { schemas[OpenAPIDocuments.listMetaName] = ObjectSchemas.listMeta }
@@ -50,6 +50,10 @@ final class GroupVersionSchemas: Sendable {
                     describe(&schemas, listName, "\(r.listKind) is a list of \(r.kind) objects.", metadata: "Standard list metadata.")
                     kinds[r.listKind] = listName
                 }
+            } else if let custom = catalog.customVersion(r)?.schema {
+                let name = OpenAPIDocuments.schemaName(r.group, r.version, r.kind)
+                schemas[name] = customResourceSchema(custom, r)
+                kinds[r.kind] = name
             } else {
                 let name = OpenAPIDocuments.schemaName(r.group, r.version, r.kind)
                 var schema = ObjectSchemas.schema(for: r)
@@ -77,6 +81,22 @@ final class GroupVersionSchemas: Sendable {
         byName.reserveCapacity(schemas.count)
         for e in schemas.entries { byName[e.key] = e.value }
         return Entry(components: schemas, byName: byName, kinds: kinds, builtinKinds: builtinKinds)
+    }
+
+    /// A custom resource's published schema: its openAPIV3Schema with the envelope fields
+    /// (apiVersion, kind, metadata as ObjectMeta) first, as apiextensions-apiserver publishes it.
+    static func customResourceSchema(_ schema: JSON, _ r: ResourceType) -> JSON {
+        var s = schema.objectValue ?? JSONObject()
+        var props = JSONObject()
+        props["apiVersion"] = ObjectSchemas.apiVersionField
+        props["kind"] = ObjectSchemas.kindField
+        props["metadata"] = ["description": "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+                             "allOf": [OpenAPIDocuments.ref(OpenAPIDocuments.objectMetaName)]]
+        for p in s["properties"]?.objectValue?.entries ?? [] where props[p.key] == nil { props[p.key] = p.value }
+        s["type"] = "object"
+        s["properties"] = .object(props)
+        s["x-kubernetes-group-version-kind"] = [OpenAPIDocuments.gvk(r)]
+        return .object(s)
     }
 
     /// Short descriptions on a kind's schema and its envelope fields (the generated schemas have

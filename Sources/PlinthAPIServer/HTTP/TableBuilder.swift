@@ -16,9 +16,18 @@ enum TableBuilder {
         }
     }
 
-    static func table(_ r: ResourceType, items: [CachedObject], revision: Int64, continueToken: String?,
+    /// The printer of a resource: a custom resource's from its printer columns (Age alone when
+    /// it has none), a built-in kind's own otherwise.
+    static func printer(_ r: ResourceType, custom: CustomResourceVersion?) -> TablePrinter {
+        guard let custom else { return TablePrinter.forKind(group: r.group, kind: r.kind) }
+        let columns = custom.printerColumns.isEmpty
+            ? [(name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", priority: 0, description: "", format: "")]
+            : custom.printerColumns.map { (name: $0.name, type: $0.type, jsonPath: $0.jsonPath, priority: $0.priority, description: $0.description, format: $0.format) }
+        return TablePrinter.customResource(columns: columns)
+    }
+
+    static func table(_ r: ResourceType, printer: TablePrinter, items: [CachedObject], revision: Int64, continueToken: String?,
                       includeObject: IncludeObject, withColumns: Bool = true) -> JSON {
-        let printer = TablePrinter.forKind(group: r.group, kind: r.kind)
         let now = Date()
         var meta = JSONObject()
         meta["resourceVersion"] = .string(String(revision))

@@ -40,7 +40,15 @@ enum DeletionPlan: Equatable {
             return .markDeleting(object)
         }
 
-        let finalizers = finalizersForGarbageCollection(existing, options, defaultOrphan: orphansByDefault(r))
+        var finalizers = finalizersForGarbageCollection(existing, options, defaultOrphan: orphansByDefault(r))
+        if r.group == "apiextensions.k8s.io" && r.kind == "CustomResourceDefinition" && !alreadyDeleting {
+            // Its custom resources go first (the definition controller removes this finalizer).
+            finalizers.append(CustomResourceDefinitionController.cleanupFinalizer)
+            var conditions = object[path: ["status", "conditions"]]?.arrayValue ?? []
+            CustomResourceDefinitionController.setCondition(&conditions, type: "Terminating", status: "True", reason: "InstanceDeletionPending",
+                message: "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon", now: RFC3339.format(seconds: nowSeconds))
+            next[path: ["status", "conditions"]] = .array(conditions)
+        }
         let grace: Int64 = isPod && !alreadyDeleting ? podGracePeriod(object, options) : 0
         let namespaceFinalizers = isNamespace ? (object[path: ["spec", "finalizers"]]?.arrayValue ?? []) : []
         if finalizers.isEmpty && grace == 0 && namespaceFinalizers.isEmpty {

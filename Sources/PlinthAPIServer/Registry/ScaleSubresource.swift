@@ -3,21 +3,37 @@ import PlinthJSON
 
 /// The `scale` subresource: an autoscaling/v1 Scale view of a workload's replicas.
 enum ScaleSubresource {
-    static func scale(of object: JSON, _ r: ResourceType) -> JSON {
+    static func scale(of object: JSON, _ r: ResourceType, custom: CustomResourceVersion.ScalePaths? = nil) -> JSON {
         var meta = JSONObject()
         for k in ["name", "namespace", "uid", "resourceVersion", "creationTimestamp"] {
             if let v = object[path: ["metadata", k]] { meta[k] = v }
         }
         var status = JSONObject()
-        status["replicas"] = object[path: ["status", "replicas"]] ?? 0
-        if let sel = object[path: ["spec", "selector"]] {
-            status["selector"] = .string(selectorString(sel))
+        if let custom {
+            status["replicas"] = object[path: components(custom.statusReplicasPath)] ?? 0
+            if let p = custom.labelSelectorPath, let sel = object[path: components(p)]?.stringValue { status["selector"] = .string(sel) }
+        } else {
+            status["replicas"] = object[path: ["status", "replicas"]] ?? 0
+            if let sel = object[path: ["spec", "selector"]] {
+                status["selector"] = .string(selectorString(sel))
+            }
         }
+        let specPath = custom.map { components($0.specReplicasPath) } ?? ["spec", "replicas"]
         return [
             "kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": .object(meta),
-            "spec": ["replicas": object[path: ["spec", "replicas"]] ?? 0],
+            "spec": ["replicas": object[path: specPath] ?? 0],
             "status": .object(status),
         ]
+    }
+
+    /// `.spec.replicas` → ["spec", "replicas"].
+    static func components(_ path: String) -> [String] {
+        path.split(separator: ".").map(String.init)
+    }
+
+    /// Where the desired replica count lives.
+    static func specPath(_ custom: CustomResourceVersion.ScalePaths?) -> [String] {
+        custom.map { components($0.specReplicasPath) } ?? ["spec", "replicas"]
     }
 
     /// A selector in its string form: matchLabels (or an RC's plain map) and matchExpressions.
@@ -42,7 +58,7 @@ enum ScaleSubresource {
     }
 
     static func update(_ registry: ObjectRegistry, _ r: ResourceType, namespace: String?, name: String, scale: JSON,
-                       options: WriteOptions) async throws(APIError) -> CachedObject {
+                       custom: CustomResourceVersion.ScalePaths? = nil, options: WriteOptions) async throws(APIError) -> CachedObject {
         guard let replicas = scale[path: ["spec", "replicas"]]?.intValue else {
             throw APIError.invalid(r, kind: "Scale", name, [.required("spec.replicas")])
         }
@@ -52,7 +68,7 @@ enum ScaleSubresource {
         let precondition = scale.string("metadata", "resourceVersion").flatMap(Int64.init)
         return try await registry.guaranteedUpdate(r, namespace: namespace, name: name, precondition: precondition, options: options) { current in
             var next = current
-            next[path: ["spec", "replicas"]] = .int(replicas)
+            next[path: specPath(custom)] = .int(replicas)
             return next
         }
     }

@@ -1,0 +1,180 @@
+import Foundation
+import Logging
+import PlinthAPIMachinery
+import PlinthJSON
+
+/// Serves what CustomResourceDefinitions define, as apiextensions-apiserver's naming,
+/// establishing, discovery and finalizer controllers do together: accepts names that do not
+/// clash within their group, publishes the served versions (routing, discovery, OpenAPI) and
+/// reports `NamesAccepted`/`Established`; when a definition is deleted it deletes every custom
+/// resource it served and then lets the definition go.
+///
+/// Level-triggered: `reconcile()` looks at every definition each time one changes.
+struct CustomResourceDefinitionController: Sendable {
+    static let cleanupFinalizer = "customresourcecleanup.apiextensions.k8s.io"
+    let core: APIServerCore
+    let logger: Logger
+
+    var definitions: ResourceType { BuiltinResources.customResourceDefinitions }
+
+    /// Accepts names, serves the catalog they make, and writes conditions. Returns the watch
+    /// caches the new catalog needs that are not running yet, and the definitions whose custom
+    /// resources must be cleaned up.
+    func reconcile() async -> (caches: [WatchCache], cleanups: [CustomResourceDefinition]) {
+        guard let cache = try? core.registry.cache(definitions) else { return ([], []) }
+        await cache.waitUntilReady()
+        let objects = cache.list(prefix: definitions.keyPrefix, startKey: nil, limit: 0, filter: .everything).items
+            .sorted { ($0.object.string("metadata", "creationTimestamp") ?? "", $0.name) < ($1.object.string("metadata", "creationTimestamp") ?? "", $1.name) }
+        var resources = BuiltinResources.all
+        var custom: [CustomResourceVersion] = []
+        var taken = NameTable(BuiltinResources.all)
+        var statusUpdates: [(String, NameTable.Verdict)] = []
+        var cleanups: [CustomResourceDefinition] = []
+        for o in objects {
+            guard let crd = CustomResourceDefinition(o.object) else { continue }
+            let verdict = taken.accept(crd)
+            statusUpdates.append((crd.name, verdict))
+            guard verdict.accepted else { continue }
+            for (r, details) in crd.served() {
+                var r = r
+                // While its definition is deleted, a custom resource cannot be created (only).
+                if crd.deleting { r.verbs.removeAll { $0 == "create" } }
+                resources.append(r)
+                custom.append(details)
+            }
+            if crd.deleting && (o.object[path: ["metadata", "finalizers"]]?.arrayValue ?? []).contains(.string(Self.cleanupFinalizer)) {
+                cleanups.append(crd)
+            }
+        }
+        let catalog = ResourceCatalog(resources, custom: custom)
+        let fresh = core.serve(catalog)
+        for (name, verdict) in statusUpdates { await writeStatus(name, verdict) }
+        return (fresh, cleanups)
+    }
+
+    /// NamesAccepted, Established and acceptedNames as the naming and establishing controllers set them.
+    func writeStatus(_ name: String, _ verdict: NameTable.Verdict) async {
+        let now = Timestamp.now()
+        _ = try? await core.registry.guaranteedUpdate(definitions, namespace: nil, name: name, precondition: nil, options: WriteOptions()) { current throws(APIError) in
+            var next = current
+            var conditions = current[path: ["status", "conditions"]]?.arrayValue ?? []
+            if verdict.accepted {
+                next[path: ["status", "acceptedNames"]] = current[path: ["spec", "names"]]
+                Self.setCondition(&conditions, type: "NamesAccepted", status: "True", reason: "NoConflicts", message: "no conflicts found", now: now)
+                Self.setCondition(&conditions, type: "Established", status: "True", reason: "InitialNamesAccepted",
+                                  message: "the initial names have been accepted", now: now)
+            } else {
+                Self.setCondition(&conditions, type: "NamesAccepted", status: "False", reason: verdict.reason, message: verdict.message, now: now)
+                Self.setCondition(&conditions, type: "Established", status: "False", reason: "NotAccepted", message: "not all names are accepted", now: now)
+            }
+            next[path: ["status", "conditions"]] = .array(conditions)
+            if let storage = CustomResourceDefinition(current)?.storageVersion {
+                var stored = current[path: ["status", "storedVersions"]]?.arrayValue ?? []
+                if !stored.contains(.string(storage)) { stored.append(.string(storage)) }
+                next[path: ["status", "storedVersions"]] = .array(stored)
+            }
+            return next
+        }
+    }
+
+    /// Deletes every custom resource of a definition being deleted, waits until they are gone
+    /// (their own finalizers may hold them), then removes the cleanup finalizer.
+    func cleanUp(_ crd: CustomResourceDefinition) async {
+        guard let r = core.catalog.resources.first(where: { $0.isCustom && $0.group == crd.group && $0.plural == crd.names.plural }),
+              let cache = try? core.registry.cache(r) else {
+            await finish(crd, removed: true)
+            return
+        }
+        await setTerminating(crd.name, status: "True", reason: "InstanceDeletionInProgress", message: "CustomResource deletion is in progress")
+        await cache.waitUntilReady()
+        while !Task.isCancelled {
+            let items = cache.list(prefix: r.keyPrefix, startKey: nil, limit: 0, filter: .everything).items
+            if items.isEmpty { break }
+            do {
+                _ = try await core.registry.deleteAll(r, items.filter { $0.object[path: ["metadata", "deletionTimestamp"]] == nil },
+                                                      options: DeleteOptions(propagationPolicy: "Background"))
+            } catch {
+                logger.warning("deleting \(r.qualifiedResource) for its definition's deletion: \(error)")
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        await finish(crd, removed: true)
+    }
+
+    func finish(_ crd: CustomResourceDefinition, removed: Bool) async {
+        let now = Timestamp.now()
+        _ = try? await core.registry.guaranteedUpdate(definitions, namespace: nil, name: crd.name, precondition: nil, options: WriteOptions()) { current throws(APIError) in
+            var next = current
+            var conditions = current[path: ["status", "conditions"]]?.arrayValue ?? []
+            Self.setCondition(&conditions, type: "Terminating", status: "False", reason: "InstanceDeletionCompleted", message: "removed all instances", now: now)
+            next[path: ["status", "conditions"]] = .array(conditions)
+            let finalizers = (current[path: ["metadata", "finalizers"]]?.arrayValue ?? []).filter { $0 != .string(Self.cleanupFinalizer) }
+            next[path: ["metadata", "finalizers"]] = finalizers.isEmpty ? nil : .array(finalizers)
+            return next
+        }
+    }
+
+    func setTerminating(_ name: String, status: String, reason: String, message: String) async {
+        let now = Timestamp.now()
+        _ = try? await core.registry.guaranteedUpdate(definitions, namespace: nil, name: name, precondition: nil, options: WriteOptions()) { current throws(APIError) in
+            var next = current
+            var conditions = current[path: ["status", "conditions"]]?.arrayValue ?? []
+            Self.setCondition(&conditions, type: "Terminating", status: status, reason: reason, message: message, now: now)
+            next[path: ["status", "conditions"]] = .array(conditions)
+            return next
+        }
+    }
+
+    /// Sets a condition, keeping lastTransitionTime unless the status flips.
+    static func setCondition(_ conditions: inout [JSON], type: String, status: String, reason: String, message: String, now: String) {
+        let index = conditions.firstIndex { $0["type"]?.stringValue == type }
+        var c: JSON = ["type": .string(type), "status": .string(status), "lastTransitionTime": .string(now),
+                       "reason": .string(reason), "message": .string(message)]
+        if let index {
+            if conditions[index]["status"]?.stringValue == status, let t = conditions[index]["lastTransitionTime"] {
+                c["lastTransitionTime"] = t
+            }
+            conditions[index] = c
+        } else {
+            conditions.append(c)
+        }
+    }
+}
+
+/// The names taken in each group, for the naming controller's conflict checks.
+struct NameTable {
+    struct Verdict {
+        var accepted: Bool
+        var reason = "NoConflicts"
+        var message = "no conflicts found"
+    }
+
+    private var plurals: Set<String> = []
+    private var singulars: Set<String> = []
+    private var kinds: Set<String> = []
+    private var shortNames: Set<String> = []
+
+    init(_ builtins: [ResourceType]) {
+        for r in builtins {
+            plurals.insert(r.group + "/" + r.plural)
+            kinds.insert(r.group + "/" + r.kind)
+        }
+    }
+
+    /// Accepts a definition's names unless another definition (or a built-in) in its group has them.
+    mutating func accept(_ crd: CustomResourceDefinition) -> Verdict {
+        let g = crd.group + "/"
+        let n = crd.names
+        if plurals.contains(g + n.plural) { return Verdict(accepted: false, reason: "PluralConflict", message: "\"\(n.plural)\" is already in use") }
+        if singulars.contains(g + n.singular) { return Verdict(accepted: false, reason: "SingularConflict", message: "\"\(n.singular)\" is already in use") }
+        if let s = n.shortNames.first(where: { shortNames.contains(g + $0) }) {
+            return Verdict(accepted: false, reason: "ShortNamesConflict", message: "\"\(s)\" is already in use")
+        }
+        if kinds.contains(g + n.kind) { return Verdict(accepted: false, reason: "KindConflict", message: "\"\(n.kind)\" is already in use") }
+        plurals.insert(g + n.plural)
+        singulars.insert(g + n.singular)
+        kinds.insert(g + n.kind)
+        for s in n.shortNames { shortNames.insert(g + s) }
+        return Verdict(accepted: true)
+    }
+}
