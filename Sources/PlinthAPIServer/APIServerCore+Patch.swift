@@ -20,20 +20,17 @@ extension APIServerCore {
         if case .strategicMergePatch = mediaType, !BuiltinPatchMeta.isBuiltin(group: r.group, kind: r.kind) {
             throw APIError(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml")
         }
-        let precondition = patch[path: ["metadata", "resourceVersion"]]?.stringValue.flatMap(Int64.init)
-        if case .applyPatch = mediaType {
-            // Create on apply when absent.
-            do {
-                _ = try await registry.get(r, namespace: namespace, name: name)
-            } catch let e where e.code == 404 {
-                var object = patch
-                try Self.checkTypeMeta(&object, r)
-                if object.string("metadata", "name") != name {
-                    throw APIError.badRequest("metadata.name: Invalid value: \"\(object.string("metadata", "name") ?? "")\": field is immutable")
-                }
-                return (try await registry.create(r, namespace: namespace, object: object, options: options), true)
-            }
+        var isApply = false
+        if case .applyPatch = mediaType { isApply = true }
+        if query["force"] != nil, !isApply {
+            throw APIError(code: 422, reason: "Invalid", message: "PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not be specified for non-apply patch",
+                           group: "meta.k8s.io", kind: "PatchOptions",
+                           causes: [.init(reason: "FieldValueForbidden", message: "Forbidden: may not be specified for non-apply patch", field: "force")])
         }
+        if case .applyPatch = mediaType, subresource != "scale" {
+            return try await apply(r, namespace: namespace, name: name, subresource: subresource, config: patch, query: query, options: options)
+        }
+        let precondition = patch[path: ["metadata", "resourceVersion"]]?.stringValue.flatMap(Int64.init)
         if subresource == "scale" {
             let custom = catalog.customVersion(r)?.scale
             let updated = try await registry.guaranteedUpdate(r, namespace: namespace, name: name, precondition: nil, options: options) { current throws(APIError) in
@@ -84,5 +81,69 @@ extension APIServerCore {
         } catch {
             throw APIError.badRequest("\(error)")
         }
+    }
+
+    /// Server-side apply: merges the configuration into the live object (or creates it),
+    /// recording the applier's fields; 409 on conflicts with other managers unless forced.
+    func apply(_ r: ResourceType, namespace: String?, name: String, subresource: String?, config input: JSON, query: QueryParameters,
+               options: WriteOptions) async throws(APIError) -> (object: CachedObject, created: Bool) {
+        guard let manager = query["fieldManager"], !manager.isEmpty else {
+            throw APIError(code: 422, reason: "Invalid", message: "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
+                           group: "meta.k8s.io", kind: "PatchOptions",
+                           causes: [.init(reason: "FieldValueRequired", message: "Required value: is required for apply patch", field: "fieldManager")])
+        }
+        let force = query["force"].map { $0 != "0" && $0.lowercased() != "false" } ?? false
+        var config = input
+        guard case .object = config else { throw APIError.badRequest("error decoding YAML: object expected") }
+        if config[path: ["metadata", "managedFields"]] != nil { throw APIError.badRequest("metadata.managedFields must be nil") }
+        if let v = config["apiVersion"]?.stringValue, v != r.apiVersion {
+            throw APIError.badRequest("Incorrect version specified in apply patch. Specified patch version: \(v), expected: \(r.apiVersion)")
+        }
+        if config["kind"]?.stringValue != r.kind || config["apiVersion"] == nil {
+            throw APIError.badRequest("invalid object type: \(r.apiVersion), Kind=\(config["kind"]?.stringValue ?? "")")
+        }
+        if let n = config.string("metadata", "name"), n != name {
+            throw APIError.badRequest("the name of the object (\(n)) does not match the name on the URL (\(name))")
+        }
+        if r.namespaced, let ns = config.string("metadata", "namespace"), !ns.isEmpty, ns != namespace {
+            throw APIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+        }
+        // Apply refuses fields the schema does not declare, whatever fieldValidation says.
+        let (_, unknown) = pruner.prune(config, r)
+        if let first = unknown.first {
+            let at = r.namespaced ? "\(namespace ?? "")/\(name)" : name
+            throw APIError(code: 500, reason: "InternalError",
+                           message: "failed to create typed patch object (\(at); \(r.apiVersion), Kind=\(r.kind)): .\(first): field not declared in schema")
+        }
+        let fields = surface.fieldManager(r, subresource: subresource)
+        var untracked = options
+        untracked.tracker = nil
+        untracked.fieldManager = manager
+        do {
+            _ = try await registry.get(r, namespace: namespace, name: name)
+        } catch let e where e.code == 404 {
+            var object: JSON
+            do throws(FieldManager.Conflict) { object = try fields.apply(live: nil, config: config, manager: manager, force: force) } catch { throw Self.conflict(error) }
+            object[path: ["metadata", "name"]] = .string(name)
+            return (try await registry.create(r, namespace: namespace, object: object, options: untracked), true)
+        }
+        let updated = try await registry.guaranteedUpdate(r, namespace: namespace, name: name, precondition: nil, options: untracked) { current throws(APIError) in
+            var live = current
+            live[path: ["metadata", "resourceVersion"]] = nil
+            let merged: JSON
+            do throws(FieldManager.Conflict) { merged = try fields.apply(live: live, config: config, manager: manager, force: force) } catch { throw Self.conflict(error) }
+            var next = try ObjectRegistry.merge(update: merged, onto: current, r, subresource: subresource)
+            next[path: ["metadata", "managedFields"]] = merged[path: ["metadata", "managedFields"]]
+            return next
+        }
+        return (updated, false)
+    }
+
+    static func conflict(_ c: FieldManager.Conflict) -> APIError {
+        var causes: [APIError.Cause] = []
+        for (owner, paths) in c.conflicts {
+            for p in paths { causes.append(.init(reason: "FieldManagerConflict", message: "conflict with \(owner.printed)", field: p)) }
+        }
+        return APIError(code: 409, reason: "Conflict", message: c.message, causes: causes)
     }
 }

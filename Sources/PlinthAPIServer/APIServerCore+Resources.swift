@@ -25,7 +25,10 @@ extension APIServerCore {
         let accept = Self.Accept(request.headers[.accept])
         if accept.unsupported { throw APIError.notAcceptable(request.headers[.accept] ?? "") }
         let namespace = r.namespaced ? info.namespace : nil
-        let options = WriteOptions(dryRun: query.values["dryRun"]?.contains("All") == true, fieldManager: query["fieldManager"])
+        let tracked = ["create", "update", "patch"].contains(verb) && !r.isVirtual && info.subresource != "scale"
+        let options = WriteOptions(dryRun: query.values["dryRun"]?.contains("All") == true,
+                                   fieldManager: Self.managerName(query["fieldManager"], userAgent: request.headers[.userAgent]),
+                                   tracker: tracked ? surface.fieldManager(r, subresource: info.subresource) : nil)
         if let dr = query["dryRun"], dr != "All" {
             throw APIError.badRequest("Invalid dryRun value: \(dr). Valid values: All")
         }
@@ -97,6 +100,14 @@ extension APIServerCore {
         default:
             throw APIError.methodNotSupported(r, verb: verb)
         }
+    }
+
+    /// `?fieldManager=`, else the User-Agent up to its first `/` (at most 128 bytes), else "unknown".
+    static func managerName(_ explicit: String?, userAgent: String?) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        let prefix = String((userAgent ?? "").prefix { $0 != "/" }.filter { $0.isASCII ? ($0.asciiValue! >= 0x20 && $0.asciiValue! < 0x7F) : true })
+        let truncated = String(decoding: Array(prefix.utf8.prefix(128)), as: UTF8.self)
+        return truncated.isEmpty ? "unknown" : truncated
     }
 
     static func verb(method: HTTPRequest.Method, hasName: Bool, watch: Bool) -> String {

@@ -16,4 +16,12 @@ final class APISurface: Sendable {
         self.openAPI = OpenAPIDocuments(catalog: catalog, schemas: schemas)
         self.pruner = UnknownFieldPruner(catalog: catalog, schemas: schemas)
     }
+
+    /// Field management for a request on `r` (its schema gives list and map semantics).
+    func fieldManager(_ r: ResourceType, subresource: String?) -> FieldManager {
+        let entry = pruner.schemas.entry(group: r.group, version: r.version)
+        return FieldManager(shape: ObjectShape(components: entry.byName), root: entry.kinds[r.kind].flatMap { entry.byName[$0] },
+                            apiVersion: r.apiVersion, subresource: subresource, statusIsSubresource: r.hasSubresource("status"),
+                            now: Timestamp.now())
+    }
 }

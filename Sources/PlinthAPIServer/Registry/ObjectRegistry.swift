@@ -8,10 +8,20 @@ import Synchronization
 /// Options shared by writes.
 public struct WriteOptions: Sendable {
     public var dryRun = false
+    /// The manager name writes are recorded under.
     public var fieldManager: String?
-    public init(dryRun: Bool = false, fieldManager: String? = nil) {
+    /// When set, writes record field ownership in `metadata.managedFields` (requests from
+    /// clients; server-side apply records its own).
+    public var tracker: FieldManager?
+    public init(dryRun: Bool = false, fieldManager: String? = nil, tracker: FieldManager? = nil) {
         self.dryRun = dryRun
         self.fieldManager = fieldManager
+        self.tracker = tracker
+    }
+
+    func track(live: JSON?, new: JSON) -> JSON {
+        guard let tracker else { return new }
+        return tracker.update(live: live, new: new, manager: fieldManager ?? "unknown")
     }
 }
 
@@ -193,6 +203,7 @@ public final class ObjectRegistry: Sendable {
         if r.namespaced, let namespace {
             try await requireNamespace(namespace, creating: r, name: name)
         }
+        object = options.track(live: nil, new: object)
         object = Self.canonicalOrder(object, r)
         let bytes = object.serialized()
         if options.dryRun {
@@ -272,6 +283,9 @@ public final class ObjectRegistry: Sendable {
             try ObjectValidator.validateUpdate(r, next, old: current.object, name: name)
             try DeletionPlan.checkNoNewFinalizers(r, next, old: current.object, name: name)
             next[path: ["metadata", "resourceVersion"]] = nil
+            var live = current.object
+            live[path: ["metadata", "resourceVersion"]] = nil
+            next = options.track(live: live, new: next)
             next = Self.canonicalOrder(next, r)
             var oldStripped = current.object
             oldStripped[path: ["metadata", "resourceVersion"]] = nil

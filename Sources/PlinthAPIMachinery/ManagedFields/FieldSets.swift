@@ -1,0 +1,115 @@
+import PlinthJSON
+
+/// Field sets of objects, as structured-merge-diff computes them.
+public struct FieldSets: Sendable {
+    let shape: ObjectShape
+
+    public init(shape: ObjectShape) {
+        self.shape = shape
+    }
+
+    /// The fields an applied configuration sets: leaves, list items, and empty objects.
+    public func applied(_ v: JSON, _ s: JSON?) -> FieldSet {
+        var set = FieldSet()
+        switch v {
+        case .object(let o):
+            if shape.isAtomicObject(s) || o.isEmpty { set.member = true; return set }
+            for e in o.entries { set.children[.field(e.key)] = applied(e.value, shape.child(s, e.key)) }
+        case .array(let a):
+            switch shape.listKind(s) {
+            case .atomic: set.member = true
+            case .set: for item in a { set.children[.value(item.serializedString()), default: FieldSet()].member = true }
+            case .map(let keys):
+                for item in a {
+                    guard let k = ObjectShape.itemKey(item, keys) else { continue }
+                    var child = applied(item, shape.items(s))
+                    child.member = true
+                    set.children[.key(k)] = child
+                }
+            }
+        default:
+            set.member = true
+        }
+        return set
+    }
+
+    /// Every node of a value, objects included (what an Update that creates it owns).
+    public func everything(_ v: JSON, _ s: JSON?) -> FieldSet {
+        var set = applied(v, s)
+        if case .object(let o) = v, !shape.isAtomicObject(s) {
+            set.member = true
+            for e in o.entries {
+                if case .object = e.value { set.children[.field(e.key)] = everything(e.value, shape.child(s, e.key)) }
+                if case .array = e.value { set.children[.field(e.key)] = everything(e.value, shape.child(s, e.key)) }
+            }
+        }
+        if case .array(let a) = v, case .map(let keys) = shape.listKind(s) {
+            for item in a {
+                guard let k = ObjectShape.itemKey(item, keys) else { continue }
+                set.children[.key(k)] = everything(item, shape.items(s))
+            }
+        }
+        return set
+    }
+
+    /// Fields added or modified going from `old` to `new`.
+    public func changed(_ old: JSON?, _ new: JSON, _ s: JSON?) -> FieldSet {
+        guard let old else { return everything(new, s) }
+        if old == new { return FieldSet() }
+        var set = FieldSet()
+        switch (old, new) {
+        case (.object(let a), .object(let b)) where !shape.isAtomicObject(s):
+            for e in b.entries {
+                let c = changed(a[e.key], e.value, shape.child(s, e.key))
+                if !c.isEmpty { set.children[.field(e.key)] = c }
+            }
+        case (.array(let a), .array(let b)):
+            switch shape.listKind(s) {
+            case .atomic: set.member = true
+            case .set:
+                for item in b where !a.contains(item) { set.children[.value(item.serializedString()), default: FieldSet()].member = true }
+            case .map(let keys):
+                let olds = Dictionary(a.compactMap { i in ObjectShape.itemKey(i, keys).map { ($0, i) } }, uniquingKeysWith: { x, _ in x })
+                for item in b {
+                    guard let k = ObjectShape.itemKey(item, keys) else { continue }
+                    let c = changed(olds[k], item, shape.items(s))
+                    if !c.isEmpty { set.children[.key(k)] = c }
+                }
+            }
+        default:
+            set.member = true
+        }
+        return set
+    }
+
+    /// Fields present in `old` and gone in `new`.
+    public func removed(_ old: JSON, _ new: JSON?, _ s: JSON?) -> FieldSet {
+        guard let new else { return everything(old, s) }
+        var set = FieldSet()
+        switch (old, new) {
+        case (.object(let a), .object(let b)) where !shape.isAtomicObject(s):
+            for e in a.entries {
+                let r = removed(e.value, b[e.key], shape.child(s, e.key))
+                if !r.isEmpty { set.children[.field(e.key)] = r }
+            }
+        case (.array(let a), .array(let b)):
+            switch shape.listKind(s) {
+            case .atomic: break
+            case .set:
+                for item in a where !b.contains(item) { set.children[.value(item.serializedString()), default: FieldSet()].member = true }
+            case .map(let keys):
+                let news = Dictionary(b.compactMap { i in ObjectShape.itemKey(i, keys).map { ($0, i) } }, uniquingKeysWith: { x, _ in x })
+                for item in a {
+                    guard let k = ObjectShape.itemKey(item, keys) else { continue }
+                    let r = removed(item, news[k], shape.items(s))
+                    if !r.isEmpty { set.children[.key(k)] = r }
+                }
+            }
+        case (.object, _), (.array, _):
+            return everything(old, s)
+        default:
+            break
+        }
+        return set
+    }
+}
