@@ -44,7 +44,9 @@ public struct FieldError: Sendable, Equatable, CustomStringConvertible {
         case .required: return detail.isEmpty ? "Required value" : "Required value: \(detail)"
         case .forbidden: return detail.isEmpty ? "Forbidden" : "Forbidden: \(detail)"
         case .tooLong: return detail.isEmpty ? "Too long" : "Too long: \(detail)"
-        case .tooMany: return detail.isEmpty ? "Too many" : "Too many: \(detail)"
+        case .tooMany:
+            let count = value.map { ": " + $0 } ?? ""
+            return detail.isEmpty ? "Too many" + count : "Too many\(count): \(detail)"
         case .duplicate: return "Duplicate value: \(value ?? "")"
         case .notSupported: return "Unsupported value: \(value ?? "")" + (detail.isEmpty ? "" : ": \(detail)")
         case .invalid, .typeInvalid:

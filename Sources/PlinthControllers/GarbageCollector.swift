@@ -108,11 +108,13 @@ public struct GarbageCollector: Service {
             }
             return
         }
-        guard !node.owners.isEmpty else { return }
+        // The owners as the object has them now (an orphaning owner may have just removed itself).
+        let owners = OwnerGraph.ownerReferences(of: object)
+        guard !owners.isEmpty else { return }
         var solid: [OwnerGraph.OwnerRef] = []
         var dead: [OwnerGraph.OwnerRef] = []
         var waiting: [OwnerGraph.OwnerRef] = []
-        for ref in node.owners {
+        for ref in owners {
             switch ownerState(ref, of: node) {
             case .solid: solid.append(ref)
             case .absent: dead.append(ref)

@@ -55,11 +55,7 @@ struct OwnerGraph {
     mutating func observe(_ r: ResourceType, _ o: CachedObject) -> [String] {
         let object = o.object
         guard let uid = object.string("metadata", "uid") else { return [] }
-        let owners = (object[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).compactMap { ref -> OwnerRef? in
-            guard let u = ref["uid"]?.stringValue else { return nil }
-            return OwnerRef(uid: u, apiVersion: ref["apiVersion"]?.stringValue ?? "", kind: ref["kind"]?.stringValue ?? "",
-                            name: ref["name"]?.stringValue ?? "", blockOwnerDeletion: ref["blockOwnerDeletion"]?.boolValue == true)
-        }
+        let owners = Self.ownerReferences(of: object)
         let previous = nodes[uid]?.owners ?? []
         let deleting = object[path: ["metadata", "deletionTimestamp"]] != nil
         for gone in previous where !owners.contains(where: { $0.uid == gone.uid }) { dependents[gone.uid]?.remove(uid) }
@@ -73,6 +69,14 @@ struct OwnerGraph {
         var wake = [uid] + previous.map(\.uid)
         if deleting { wake += dependents[uid] ?? [] }
         return wake
+    }
+
+    static func ownerReferences(of object: JSON) -> [OwnerRef] {
+        (object[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).compactMap { ref -> OwnerRef? in
+            guard let u = ref["uid"]?.stringValue else { return nil }
+            return OwnerRef(uid: u, apiVersion: ref["apiVersion"]?.stringValue ?? "", kind: ref["kind"]?.stringValue ?? "",
+                            name: ref["name"]?.stringValue ?? "", blockOwnerDeletion: ref["blockOwnerDeletion"]?.boolValue == true)
+        }
     }
 
     private mutating func remove(_ uid: String, key: String) {

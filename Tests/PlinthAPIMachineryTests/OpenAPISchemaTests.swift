@@ -106,7 +106,8 @@ import PlinthJSON
     /// kind has its schema.
     @Test func referencesResolveWithinEachDocument() {
         var groupVersions: [(String, String)] = []
-        for r in BuiltinResources.all where !groupVersions.contains(where: { $0 == (r.group, r.version) }) {
+        // apiextensions.k8s.io is not in the k8s.io/api tables; its kind has a hand-written schema.
+        for r in BuiltinResources.all where r.group != "apiextensions.k8s.io" && !groupVersions.contains(where: { $0 == (r.group, r.version) }) {
             groupVersions.append((r.group, r.version))
         }
         for (group, version) in groupVersions {

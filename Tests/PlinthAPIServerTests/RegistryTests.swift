@@ -104,7 +104,7 @@ struct RegistryTests {
 
     @Test func watchersSeeObjectsEnterAndLeaveTheirSelector() async throws {
         try await withCaches {
-            let cache = registry.cache(configMaps)
+            let cache = try registry.cache(configMaps)
             let selector = try LabelSelector.parse("team=a")
             let filter = WatchFilter(namespace: "ns") { selector.matches(labels: $0.object[path: ["metadata", "labels"]]?.objectValue) }
             let (stream, _) = try cache.watch(from: .currentState, filter: filter)
@@ -128,8 +128,8 @@ struct RegistryTests {
         try await withCaches {
             let first = try await registry.create(configMaps, namespace: "ns", object: configMap("h1"), options: .init())
             _ = try await registry.create(configMaps, namespace: "ns", object: configMap("h2"), options: .init())
-            _ = try await registry.delete(configMaps, namespace: "ns", name: "h1", preconditionUID: nil, preconditionRV: nil, options: .init())
-            let cache = registry.cache(configMaps)
+            _ = try await registry.delete(configMaps, namespace: "ns", name: "h1", options: DeleteOptions())
+            let cache = try registry.cache(configMaps)
             await cache.waitUntilFresh(try await registry.storage.currentRevision())
             let (stream, _) = try cache.watch(from: .after(first.revision), filter: .everything)
             var seen: [String] = []

@@ -174,7 +174,7 @@ struct CustomResourceTests {
         #expect(pairs.contains("NamesAccepted=True"), "\(conditions.stdout)")
         let accepted = try json(try s.kubectl("get", "crd", n.crdName, "-o", "json"))
         #expect(accepted.string("status", "acceptedNames", "kind") == n.kind)
-        #expect(accepted[path: ["status", "acceptedNames", "shortNames"]] == [JSON.string(n.shortName)])
+        #expect(accepted[path: ["status", "acceptedNames", "shortNames"]] == JSON.array([JSON.string(n.shortName)]))
         #expect(accepted[path: ["status", "storedVersions"]] == ["v1"])
 
         // Discovery lists the new kind with its short name.

@@ -119,7 +119,7 @@ struct LifecycleTests {
         let propagated = try eventually {
             let rs = try object(s, "rs", "d-rs", ns)
             let pods = try ["d-pod-1", "d-pod-2"].map { try object(s, "pod", $0, ns) }
-            return isDeleting(rs) && pods.allSatisfy(isDeleting)
+            return isDeleting(rs) && pods.allSatisfy { isDeleting($0) }
         }
         #expect(propagated, "the ReplicaSet and the pods get a deletionTimestamp")
         let deployment = try object(s, "deploy", "d", ns)
