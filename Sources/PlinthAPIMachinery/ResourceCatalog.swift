@@ -35,6 +35,11 @@ public struct ResourceCatalog: Sendable {
         return custom["\(r.group)/\(r.version)/\(r.plural)"]
     }
 
+    /// Whether two catalogs serve the same resources the same way.
+    public func serves(sameAs other: ResourceCatalog) -> Bool {
+        resources == other.resources && custom.count == other.custom.count && custom.allSatisfy { other.custom[$0.key] == $0.value }
+    }
+
     public static func splitAPIVersion(_ apiVersion: String) -> (group: String, version: String) {
         guard let slash = apiVersion.firstIndex(of: "/") else { return ("", apiVersion) }
         return (String(apiVersion[..<slash]), String(apiVersion[apiVersion.index(after: slash)...]))

@@ -42,7 +42,10 @@ extension APIServerCore {
             }
             return (updated, false)
         }
-        let updated = try await registry.guaranteedUpdate(r, namespace: namespace, name: name, precondition: precondition, options: options) { current throws(APIError) in
+        let updated = try await registry.guaranteedUpdate(r, namespace: namespace, name: name, precondition: precondition, options: options) { stored throws(APIError) in
+            // Patches apply to the object as served in the request's version.
+            var current = stored
+            if r.convertsAPIVersion { current["apiVersion"] = .string(r.apiVersion) }
             var patched = try Self.applyPatch(patch, mediaType: mediaType, to: current, r: r, scale: false)
             // Identity cannot be patched away.
             if patched.string("metadata", "name") != name {
@@ -121,15 +124,20 @@ extension APIServerCore {
         untracked.fieldManager = manager
         do {
             _ = try await registry.get(r, namespace: namespace, name: name)
-        } catch let e where e.code == 404 {
+        } catch let e where e.code == 404 && subresource == nil {
             var object: JSON
             do throws(FieldManager.Conflict) { object = try fields.apply(live: nil, config: config, manager: manager, force: force) } catch { throw Self.conflict(error) }
             object[path: ["metadata", "name"]] = .string(name)
-            return (try await registry.create(r, namespace: namespace, object: object, options: untracked), true)
+            do {
+                return (try await registry.create(r, namespace: namespace, object: object, options: untracked), true)
+            } catch let e where e.reason == "AlreadyExists" {
+                // Another apply created it a moment ago: apply onto that.
+            }
         }
         let updated = try await registry.guaranteedUpdate(r, namespace: namespace, name: name, precondition: nil, options: untracked) { current throws(APIError) in
             var live = current
             live[path: ["metadata", "resourceVersion"]] = nil
+            if r.convertsAPIVersion { live["apiVersion"] = .string(r.apiVersion) }
             let merged: JSON
             do throws(FieldManager.Conflict) { merged = try fields.apply(live: live, config: config, manager: manager, force: force) } catch { throw Self.conflict(error) }
             var next = try ObjectRegistry.merge(update: merged, onto: current, r, subresource: subresource)

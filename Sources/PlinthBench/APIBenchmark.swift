@@ -27,8 +27,16 @@ public struct APIBenchmark: Sendable {
     let gets: Int
     let serverPID: Int?
     let namespace: String
+    /// What to create and read: ConfigMaps, or custom resources of a CRD the benchmark installs.
+    let kind: Kind
 
-    public init(kubeconfigPath: String, connections: Int, creates: Int, gets: Int, serverPID: Int?, namespace: String) {
+    public enum Kind: String, Sendable, CaseIterable {
+        case configmap
+        case custom
+    }
+
+    public init(kubeconfigPath: String, connections: Int, creates: Int, gets: Int, serverPID: Int?, namespace: String, kind: Kind = .configmap) {
+        self.kind = kind
         self.kubeconfigPath = kubeconfigPath
         self.connections = max(1, connections)
         self.creates = max(0, creates)
@@ -78,9 +86,10 @@ public struct APIBenchmark: Sendable {
 
         let ns = namespace
         let nsPath = "/api/v1/namespaces/\(ns)"
-        let cmPath = nsPath + "/configmaps"
+        let cmPath = kind == .custom ? "/apis/bench.plinth.dev/v1/namespaces/\(ns)/benchwidgets" : nsPath + "/configmaps"
 
-        say("plinth bench api: server \(server), \(connections) connections, namespace \(ns)")
+        say("plinth bench api: server \(server), \(connections) connections, namespace \(ns), \(kind == .custom ? "custom resources (benchwidgets.bench.plinth.dev)" : "ConfigMaps")")
+        if kind == .custom { try await installDefinition(client: client, request: request) }
 
         // 1. The namespace (409: already there).
         let nsBody: JSON = ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]]
@@ -113,7 +122,11 @@ public struct APIBenchmark: Sendable {
         var created: [Int32] = []
         if creates > 0 {
             let createRequests: [HTTPClientRequest] = (0..<creates).map { i in
-                let cm: JSON = [
+                let cm: JSON = kind == .custom ? [
+                    "apiVersion": "bench.plinth.dev/v1", "kind": "BenchWidget",
+                    "metadata": ["name": .string("bench-\(i)")],
+                    "spec": ["key": .string("value-\(i)")],
+                ] : [
                     "apiVersion": "v1", "kind": "ConfigMap",
                     "metadata": ["name": .string("bench-\(i)")],
                     "data": ["key": .string("value-\(i)")],
@@ -197,6 +210,36 @@ public struct APIBenchmark: Sendable {
                 say("server    cannot read /proc/\(pid)/status")
             }
         }
+    }
+
+    /// Creates the benchmark's CustomResourceDefinition (409: already there) and waits until its
+    /// resource is served.
+    private func installDefinition(client: HTTPClient, request: (HTTPMethod, String, [UInt8]?) -> HTTPClientRequest) async throws {
+        let crd: JSON = [
+            "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": ["name": "benchwidgets.bench.plinth.dev"],
+            "spec": [
+                "group": "bench.plinth.dev", "scope": "Namespaced",
+                "names": ["plural": "benchwidgets", "singular": "benchwidget", "kind": "BenchWidget"],
+                "versions": [[
+                    "name": "v1", "served": true, "storage": true,
+                    "schema": ["openAPIV3Schema": ["type": "object", "properties": [
+                        "spec": ["type": "object", "properties": [
+                            "key": ["type": "string", "maxLength": 64],
+                            "replicas": ["type": "integer", "minimum": 0, "default": 1],
+                        ]],
+                    ]]],
+                ]],
+            ],
+        ]
+        let (st, resp) = try await send(client, request(.POST, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd.serialized()))
+        guard (200..<300).contains(st) || st == 409 else { throw BenchError("creating the CRD: HTTP \(st): \(text(resp))") }
+        for _ in 0..<500 {
+            let (st, _) = try await send(client, request(.GET, "/apis/bench.plinth.dev/v1/benchwidgets?limit=1", nil))
+            if st == 200 { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw BenchError("the CRD's resource was not served within 5 s")
     }
 
     // MARK: - Load generation

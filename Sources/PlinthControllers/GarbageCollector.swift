@@ -93,8 +93,13 @@ public struct GarbageCollector: Service {
         let finalizers = object[path: ["metadata", "finalizers"]]?.arrayValue?.compactMap(\.stringValue) ?? []
         if object[path: ["metadata", "deletionTimestamp"]] != nil {
             if finalizers.contains("orphan") {
+                // The owner goes only once every dependent has let go of it.
                 for d in graph.dependents(of: uid) {
-                    try? await removeOwnerReferences(d, where: { $0.uid == uid })
+                    do {
+                        try await removeOwnerReferences(d, where: { $0.uid == uid })
+                    } catch where error.code == 404 {
+                        continue
+                    }
                 }
                 try await removeFinalizer("orphan", node, name: name, uid: uid)
             } else if finalizers.contains("foregroundDeletion") {
@@ -115,7 +120,7 @@ public struct GarbageCollector: Service {
         var dead: [OwnerGraph.OwnerRef] = []
         var waiting: [OwnerGraph.OwnerRef] = []
         for ref in owners {
-            switch ownerState(ref, of: node) {
+            switch await ownerState(ref, of: node) {
             case .solid: solid.append(ref)
             case .absent: dead.append(ref)
             case .deletingDependents: waiting.append(ref)
@@ -136,12 +141,23 @@ public struct GarbageCollector: Service {
     enum OwnerState { case solid, absent, deletingDependents, unresolvable }
 
     /// Finds an owner by name in the dependent's namespace (or cluster-wide) and checks its uid.
-    func ownerState(_ ref: OwnerGraph.OwnerRef, of node: OwnerGraph.Node) -> OwnerState {
+    /// An owner missing from its cache is confirmed with a consistent read (its cache may lag
+    /// behind the dependent's) before it counts as gone.
+    func ownerState(_ ref: OwnerGraph.OwnerRef, of node: OwnerGraph.Node) async -> OwnerState {
         guard let r = core.catalog.lookup(apiVersion: ref.apiVersion, kind: ref.kind) else { return .solid }
         if r.namespaced && node.namespace == nil { return .unresolvable }
-        guard let cache = try? core.registry.cache(r),
-              let owner = cache.get(r.key(namespace: r.namespaced ? node.namespace : nil, name: ref.name)),
-              owner.object.string("metadata", "uid") == ref.uid else { return .absent }
+        let namespace = r.namespaced ? node.namespace : nil
+        var found = (try? core.registry.cache(r))?.get(r.key(namespace: namespace, name: ref.name))
+        if found?.object.string("metadata", "uid") != ref.uid {
+            do {
+                found = try await core.registry.get(r, namespace: namespace, name: ref.name)
+            } catch where error.code == 404 {
+                found = nil
+            } catch {
+                return .solid  // cannot tell now; the next pass decides
+            }
+        }
+        guard let owner = found, owner.object.string("metadata", "uid") == ref.uid else { return .absent }
         if owner.object[path: ["metadata", "deletionTimestamp"]] != nil,
            owner.object[path: ["metadata", "finalizers"]]?.arrayValue?.contains("foregroundDeletion") == true {
             return .deletingDependents

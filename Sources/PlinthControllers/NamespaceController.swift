@@ -55,7 +55,9 @@ public struct NamespaceController: Service {
 
     /// One pass over a terminating namespace.
     func reconcile(_ name: String) async {
-        guard let ns = try? core.registry.cache(namespaces).get(namespaces.key(namespace: nil, name: name)) else { return }
+        guard let ns = try? core.registry.cache(namespaces).get(namespaces.key(namespace: nil, name: name)),
+              ns.object[path: ["metadata", "deletionTimestamp"]] != nil else { return }
+        let uid = ns.object.string("metadata", "uid")
         let specFinalizers = ns.object[path: ["spec", "finalizers"]]?.arrayValue ?? []
         guard specFinalizers.contains("kubernetes") else { return }
         var remaining: [String: Int] = [:]
@@ -63,6 +65,8 @@ public struct NamespaceController: Service {
         var failures: [String] = []
         for r in core.catalog.storedResources where r.namespaced && r.verbs.contains("delete") {
             guard let cache = try? core.registry.cache(r) else { continue }
+            // Content created a moment before the namespace was deleted must be seen too.
+            try? await cache.waitUntilConsistent()
             let items = cache.list(prefix: r.keyPrefix(namespace: name), startKey: nil, limit: 0, filter: WatchFilter(namespace: name)).items
             if items.isEmpty { continue }
             let live = items.filter { $0.object[path: ["metadata", "deletionTimestamp"]] == nil }
@@ -84,10 +88,14 @@ public struct NamespaceController: Service {
         await writeConditions(name, remaining: remaining, finalizers: finalizersLeft, failures: failures)
         guard remaining.isEmpty else { return }
         do {
-            var finalize = ns.object
-            finalize[path: ["spec", "finalizers"]] = .array(specFinalizers.filter { $0 != "kubernetes" })
-            _ = try await core.registry.update(namespaces, namespace: nil, name: name, object: finalize, subresource: "finalize",
-                                               options: WriteOptions(fieldManager: "namespace-controller"))
+            _ = try await core.registry.guaranteedUpdate(namespaces, namespace: nil, name: name, precondition: nil,
+                                                         options: WriteOptions(fieldManager: "namespace-controller")) { current throws(APIError) in
+                guard current.string("metadata", "uid") == uid else { throw APIError.conflict(namespaces, name) }
+                var next = current
+                let rest = (current[path: ["spec", "finalizers"]]?.arrayValue ?? []).filter { $0 != "kubernetes" }
+                next[path: ["spec", "finalizers"]] = .array(rest)
+                return next
+            }
         } catch where error.code == 404 || error.code == 409 {
             return
         } catch {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import PlinthBench
 
+extension APIBenchmark.Kind: ExpressibleByArgument {}
+
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -12,7 +14,7 @@ struct BenchCommand: AsyncParsableCommand {
 struct BenchAPICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "api",
-        abstract: "Load an API server through its kubeconfig: ConfigMap creates, GETs and a LIST; prints rates, latencies and the server's RSS."
+        abstract: "Load an API server through its kubeconfig: creates, GETs and a LIST of ConfigMaps (or custom resources); prints rates, latencies and the server's RSS."
     )
 
     @Option(name: .long, help: "Kubeconfig of the server to load.")
@@ -21,7 +23,10 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Option(name: .long, help: "Concurrent connections.")
     var connections: Int = 16
 
-    @Option(name: .long, help: "ConfigMaps to create.")
+    @Option(name: .long, help: "What to load: configmap, or custom (custom resources of a CRD the benchmark installs).")
+    var kind: APIBenchmark.Kind = .configmap
+
+    @Option(name: .long, help: "Objects to create.")
     var creates: Int = 20_000
 
     @Option(name: .long, help: "GET requests to send.")
@@ -30,11 +35,11 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Option(name: .long, help: "PID of the server, to report its RSS (read from /proc).")
     var serverPid: Int?
 
-    @Option(name: .long, help: "Namespace to create (and leave) the ConfigMaps in.")
+    @Option(name: .long, help: "Namespace to create (and leave) the objects in.")
     var namespace: String = "bench"
 
     func run() async throws {
         try await APIBenchmark(kubeconfigPath: kubeconfig, connections: connections, creates: creates, gets: gets,
-                               serverPID: serverPid, namespace: namespace).run()
+                               serverPID: serverPid, namespace: namespace, kind: kind).run()
     }
 }

@@ -88,4 +88,18 @@ struct FieldManagerTests {
         #expect(FieldSet(fieldsV1: json) == set)
         #expect(FieldSet.describe([.field("ports"), .key(#"{"name":"a"}"#), .field("port")]) == #".ports[name="a"].port"#)
     }
+
+    /// `{port: 80}` is the same list item as the stored `{port: 80, protocol: TCP}` (the key
+    /// field's default), so applying it twice does not duplicate it.
+    @Test func missingKeyFieldsTakeTheirDefault() throws {
+        let ports: JSON = ["type": "object", "properties": [
+            "ports": ["type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["port", "protocol"],
+                      "items": ["type": "object", "properties": ["port": ["type": "integer"], "protocol": ["type": "string"]]]],
+        ]]
+        let fm = FieldManager(shape: ObjectShape(components: [:]), root: ports, apiVersion: "v1", subresource: nil, statusIsSubresource: false, now: "2026-01-01T00:00:00Z")
+        let live: JSON = ["apiVersion": "v1", "kind": "Service", "metadata": ["name": "s"], "ports": [["port": 80, "protocol": "TCP"]]]
+        let once = try fm.apply(live: live, config: ["apiVersion": "v1", "kind": "Service", "metadata": ["name": "s"], "ports": [["port": 80]]],
+                                manager: "m", force: false)
+        #expect(once["ports"]?.arrayValue?.count == 1)
+    }
 }

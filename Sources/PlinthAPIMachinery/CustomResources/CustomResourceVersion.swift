@@ -2,7 +2,7 @@ import PlinthJSON
 
 /// What the server needs to serve one version of a custom resource beyond its `ResourceType`:
 /// the structural schema, the printer columns and the scale subresource's paths.
-public struct CustomResourceVersion: Sendable {
+public struct CustomResourceVersion: Sendable, Equatable {
     public struct PrinterColumn: Sendable, Equatable {
         public var name: String
         public var type: String

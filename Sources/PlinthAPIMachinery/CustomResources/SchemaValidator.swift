@@ -69,7 +69,7 @@ public enum SchemaValidator {
         let shown = render(v)
         let integral: Bool
         if case .int = v { integral = true } else { integral = false }
-        func bound(_ b: Double) -> String { integral ? String(Int64(b)) : number(b) }
+        func bound(_ b: Double) -> String { integral && abs(b) < 9.2e18 ? String(Int64(b)) : number(b) }
         if let m = schema["multipleOf"]?.doubleValue, m > 0, (d / m).rounded() != d / m {
             errors.append(FieldError(.invalid, field: path, value: shown, detail: "\(display(path)) in body should be a multiple of \(number(m))"))
         }
@@ -187,7 +187,7 @@ public enum SchemaValidator {
     static func quote(_ s: String) -> String { GoStringFormat.quote(s) }
 
     static func number(_ d: Double) -> String {
-        d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        d.isFinite && d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
     }
 
     /// A value as `field.Error` prints it: strings quoted, numbers and booleans bare, the rest in

@@ -25,8 +25,8 @@ public struct ApplyMerge: Sendable {
                 return .array(l)
             case .map(let keys):
                 for item in c {
-                    let k = ObjectShape.itemKey(item, keys)
-                    if let k, let i = l.firstIndex(where: { ObjectShape.itemKey($0, keys) == k }) {
+                    let k = ObjectShape.itemKey(item, keys, defaults: shape.items(s))
+                    if let k, let i = l.firstIndex(where: { ObjectShape.itemKey($0, keys, defaults: shape.items(s)) == k }) {
                         l[i] = merge(l[i], item, shape.items(s))
                     } else {
                         l.append(item)
@@ -56,7 +56,7 @@ public struct ApplyMerge: Sendable {
                 let element: PathElement?
                 switch kind {
                 case .set: element = .value(item.serializedString())
-                case .map(let keys): element = ObjectShape.itemKey(item, keys).map { .key($0) }
+                case .map(let keys): element = ObjectShape.itemKey(item, keys, defaults: shape.items(s)).map { .key($0) }
                 case .atomic: element = nil
                 }
                 if let element, let child = set.children[element] {
@@ -79,7 +79,7 @@ public struct ApplyMerge: Sendable {
             return value(at: path.dropFirst(), in: o[name], shape.child(s, name))
         case (.key(let k), .array(let a)):
             guard case .map(let keys) = shape.listKind(s) else { return nil }
-            return value(at: path.dropFirst(), in: a.first { ObjectShape.itemKey($0, keys) == k }, shape.items(s))
+            return value(at: path.dropFirst(), in: a.first { ObjectShape.itemKey($0, keys, defaults: shape.items(s)) == k }, shape.items(s))
         case (.value(let m), .array(let a)):
             return a.first { $0.serializedString() == m }
         case (.index(let i), .array(let a)):

@@ -21,7 +21,7 @@ public struct FieldSets: Sendable {
             case .set: for item in a { set.children[.value(item.serializedString()), default: FieldSet()].member = true }
             case .map(let keys):
                 for item in a {
-                    guard let k = ObjectShape.itemKey(item, keys) else { continue }
+                    guard let k = ObjectShape.itemKey(item, keys, defaults: shape.items(s)) else { continue }
                     var child = applied(item, shape.items(s))
                     child.member = true
                     set.children[.key(k)] = child
@@ -45,7 +45,7 @@ public struct FieldSets: Sendable {
         }
         if case .array(let a) = v, case .map(let keys) = shape.listKind(s) {
             for item in a {
-                guard let k = ObjectShape.itemKey(item, keys) else { continue }
+                guard let k = ObjectShape.itemKey(item, keys, defaults: shape.items(s)) else { continue }
                 set.children[.key(k)] = everything(item, shape.items(s))
             }
         }
@@ -69,9 +69,9 @@ public struct FieldSets: Sendable {
             case .set:
                 for item in b where !a.contains(item) { set.children[.value(item.serializedString()), default: FieldSet()].member = true }
             case .map(let keys):
-                let olds = Dictionary(a.compactMap { i in ObjectShape.itemKey(i, keys).map { ($0, i) } }, uniquingKeysWith: { x, _ in x })
+                let olds = Dictionary(a.compactMap { i in ObjectShape.itemKey(i, keys, defaults: shape.items(s)).map { ($0, i) } }, uniquingKeysWith: { x, _ in x })
                 for item in b {
-                    guard let k = ObjectShape.itemKey(item, keys) else { continue }
+                    guard let k = ObjectShape.itemKey(item, keys, defaults: shape.items(s)) else { continue }
                     let c = changed(olds[k], item, shape.items(s))
                     if !c.isEmpty { set.children[.key(k)] = c }
                 }
@@ -98,9 +98,9 @@ public struct FieldSets: Sendable {
             case .set:
                 for item in a where !b.contains(item) { set.children[.value(item.serializedString()), default: FieldSet()].member = true }
             case .map(let keys):
-                let news = Dictionary(b.compactMap { i in ObjectShape.itemKey(i, keys).map { ($0, i) } }, uniquingKeysWith: { x, _ in x })
+                let news = Dictionary(b.compactMap { i in ObjectShape.itemKey(i, keys, defaults: shape.items(s)).map { ($0, i) } }, uniquingKeysWith: { x, _ in x })
                 for item in a {
-                    guard let k = ObjectShape.itemKey(item, keys) else { continue }
+                    guard let k = ObjectShape.itemKey(item, keys, defaults: shape.items(s)) else { continue }
                     let r = removed(item, news[k], shape.items(s))
                     if !r.isEmpty { set.children[.key(k)] = r }
                 }

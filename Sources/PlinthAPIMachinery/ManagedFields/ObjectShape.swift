@@ -67,12 +67,21 @@ public struct ObjectShape: Sendable {
         return false
     }
 
-    /// The key of an associative list item (`{"name":"c"}`, keys sorted), nil when a key is missing.
-    public static func itemKey(_ item: JSON, _ keys: [String]) -> String? {
+    /// The key of an associative list item (`{"name":"c"}`, keys sorted), nil when a key is
+    /// missing. A missing key field takes its default (the item schema's, or `TCP` for a port
+    /// `protocol`, which upstream defaults), so `{port: 80}` matches the stored `{port: 80, protocol: TCP}`.
+    public static func itemKey(_ item: JSON, _ keys: [String], defaults: JSON? = nil) -> String? {
         var o = JSONObject()
         for k in keys.sorted() {
-            guard let v = item[k] else { return nil }
-            o[k] = v
+            if let v = item[k] {
+                o[k] = v
+            } else if let d = defaults?[path: ["properties", k, "default"]] {
+                o[k] = d
+            } else if k == "protocol" {
+                o[k] = "TCP"
+            } else {
+                return nil
+            }
         }
         return JSON.object(o).serializedString()
     }

@@ -47,7 +47,9 @@ struct CustomResourceDefinitionController: Sendable {
             }
         }
         let catalog = ResourceCatalog(resources, custom: custom)
-        let fresh = core.serve(catalog)
+        // Status writes come back as events: serve a new surface only when something changed
+        // (a new surface rebuilds discovery and the schema caches).
+        let fresh = catalog.serves(sameAs: core.catalog) ? [] : core.serve(catalog)
         for (name, verdict) in statusUpdates { await writeStatus(name, verdict) }
         return (fresh, cleanups)
     }
@@ -98,12 +100,30 @@ struct CustomResourceDefinitionController: Sendable {
             }
             try? await Task.sleep(for: .milliseconds(200))
         }
+        // Shutting down mid-way: the next start carries on (the finalizer is still there).
+        if Task.isCancelled { return }
         await finish(crd, removed: true)
     }
 
+    /// Marks the clean-up done and removes the finalizer (which lets the definition go), retrying
+    /// while the store refuses.
     func finish(_ crd: CustomResourceDefinition, removed: Bool) async {
+        for _ in 0..<50 where !Task.isCancelled {
+            do {
+                try await finishOnce(crd)
+                return
+            } catch where error.code == 404 {
+                return
+            } catch {
+                logger.warning("finishing the deletion of \(crd.name): \(error)")
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+
+    func finishOnce(_ crd: CustomResourceDefinition) async throws(APIError) {
         let now = Timestamp.now()
-        _ = try? await core.registry.guaranteedUpdate(definitions, namespace: nil, name: crd.name, precondition: nil, options: WriteOptions()) { current throws(APIError) in
+        _ = try await core.registry.guaranteedUpdate(definitions, namespace: nil, name: crd.name, precondition: nil, options: WriteOptions()) { current throws(APIError) in
             var next = current
             var conditions = current[path: ["status", "conditions"]]?.arrayValue ?? []
             Self.setCondition(&conditions, type: "Terminating", status: "False", reason: "InstanceDeletionCompleted", message: "removed all instances", now: now)

@@ -45,9 +45,7 @@ extension ObjectRegistry {
                 }
             } catch StorageError.conflict(_, let latest) {
                 if options.resourceVersion != nil { throw APIError.conflict(r, name) }
-                do {
-                    current = try CachedObject(key: key, stored: latest.value, revision: latest.modRevision, createRevision: latest.createRevision)
-                } catch { throw APIError.internalError("\(error)") }
+                current = try Self.retryBase(latest, key: key)
             } catch StorageError.notFound {
                 throw APIError.notFound(r, name)
             } catch {

@@ -308,9 +308,7 @@ public final class ObjectRegistry: Sendable {
                 return Self.served(next, key: key, bytes: bytes, stored: stored)
             } catch StorageError.conflict(_, let latest) {
                 if precondition != nil || attempt == 15 { throw APIError.conflict(r, name) }
-                do {
-                    current = try CachedObject(key: key, stored: latest.value, revision: latest.modRevision, createRevision: latest.createRevision)
-                } catch { throw APIError.internalError("\(error)") }
+                current = try Self.retryBase(latest, key: key)
             } catch StorageError.notFound {
                 throw APIError.notFound(r, name)
             } catch {
@@ -318,6 +316,13 @@ public final class ObjectRegistry: Sendable {
             }
         }
         throw APIError.conflict(r, name)
+    }
+
+    /// The object a conflicting write found in the store, to retry against.
+    static func retryBase(_ latest: StoredValue, key: String) throws(APIError) -> CachedObject {
+        do {
+            return try CachedObject(key: key, stored: latest.value, revision: latest.modRevision, createRevision: latest.createRevision)
+        } catch { throw APIError.internalError("\(error)") }
     }
 
     /// The object after a PUT: immutable metadata kept from the current object; status (or, for
