@@ -44,6 +44,7 @@ enum ControlPlane {
             DefaultObjectsController(core: core, logger: logger),
             GarbageCollector(core: core, logger: logger),
             NamespaceController(core: core, logger: logger),
+            PodTerminationController(core: core, logger: logger),
             readyWatcher,
         ]
         var configured = services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }

@@ -306,6 +306,38 @@ struct CustomResourceTests {
         #expect(left.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "\(left.stdout)")
     }
 
+    /// `kubectl describe`, a client-side apply that changes the object, and kubectl's move of
+    /// that object to server-side apply (its fields pass to the `kubectl` manager, so a field
+    /// dropped from the manifest is removed).
+    @Test func describeAndClientSideToServerSideApply() throws {
+        let s = try sharedServer()
+        let ns = try s.makeNamespace("crcsa")
+        let n = Names(namespace: ns)
+        try install(s, n)
+        let first = try s.kubectl(["apply", "-f", "-"], stdin: widgetYAML(n, "w", ns, spec: "  color: red\n  replicas: 2\n  size: \"3\""))
+        #expect(first.status == 0 && first.stdout.contains("created"), "\(first.stdout)\(first.stderr)")
+        let again = try s.kubectl(["apply", "-f", "-"], stdin: widgetYAML(n, "w", ns, spec: "  color: blue\n  replicas: 2\n  size: \"3\""))
+        #expect(again.status == 0 && again.stdout.contains("configured"), "\(again.stdout)\(again.stderr)")
+
+        let described = try s.kubectl("describe", n.plural, "w", "-n", ns)
+        #expect(described.status == 0, "\(described.stderr)")
+        for line in ["Name:         w", "Namespace:    \(ns)", "API Version:  \(n.apiVersion)", "Kind:         \(n.kind)"] {
+            #expect(described.stdout.contains(line), "describe shows \(line): \(described.stdout)")
+        }
+        #expect(described.stdout.range(of: #"Spec:\n(\s+\w+:.*\n)*\s+Color:\s+blue"#, options: .regularExpression) != nil, "\(described.stdout)")
+
+        // Server-side apply of the same object without `size`: kubectl migrates the client-side
+        // manager's fields to itself, so `size` goes.
+        let ssa = try s.kubectl(["apply", "--server-side", "-f", "-"], stdin: widgetYAML(n, "w", ns, spec: "  color: blue\n  replicas: 2"))
+        #expect(ssa.status == 0 && ssa.stdout.contains("serverside-applied"), "\(ssa.stdout)\(ssa.stderr)")
+        let json = try JSON.parse(Array(try s.kubectl("get", n.plural, "w", "-n", ns, "-o", "json", "--show-managed-fields").stdout.utf8))
+        #expect(json[path: ["spec", "size"]] == nil, "size removed: \(json)")
+        #expect(json.string("spec", "color") == "blue")
+        let managers = (json[path: ["metadata", "managedFields"]]?.arrayValue ?? []).map { ($0.string("manager") ?? "", $0.string("operation") ?? "") }
+        #expect(managers.contains { $0 == ("kubectl", "Apply") }, "\(managers)")
+        #expect(!managers.contains { $0.0 == "kubectl-client-side-apply" }, "the client-side manager was migrated: \(managers)")
+    }
+
     @Test func printerColumnsShortNameAndCategory() throws {
         let s = try sharedServer()
         let ns = try s.makeNamespace("crcols")

@@ -334,6 +334,32 @@ struct LifecycleTests {
         #expect(try s.kubectl("get", "ns", ns).stderr.contains(#"namespaces "\#(ns)" not found"#))
     }
 
+    /// A pod on a host is deleted gracefully: it stays, marked, for its grace period, then goes
+    /// (no host agent runs it here, so the grace period finishes it).
+    @Test func scheduledPodEndsAfterItsGracePeriod() throws {
+        let s = try sharedServer()
+        let ns = try s.makeNamespace("grace")
+        try apply(s, """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p, namespace: \(ns)}
+            spec:
+              nodeName: host-without-agent
+              terminationGracePeriodSeconds: 2
+              containers: [{name: c, image: busybox:1.36}]
+            """)
+        let deleted = try s.kubectl("delete", "pod", "p", "-n", ns, "--wait=false")
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        let marked = try object(s, "pod", "p", ns)
+        #expect(isDeleting(marked), "the pod stays while its grace period runs")
+        #expect(marked?[path: ["metadata", "deletionGracePeriodSeconds"]] == 2)
+        #expect(try eventually(timeout: 10) { try object(s, "pod", "p", ns) == nil }, "gone once the grace period is over")
+        // Unscheduled pods go at once.
+        try apply(s, "apiVersion: v1\nkind: Pod\nmetadata: {name: q, namespace: \(ns)}\nspec:\n  containers: [{name: c, image: busybox:1.36}]\n")
+        #expect(try s.kubectl("delete", "pod", "q", "-n", ns, "--wait=false").status == 0)
+        #expect(try object(s, "pod", "q", ns) == nil)
+    }
+
     @Test func defaultNamespaceCannotBeDeleted() throws {
         let s = try sharedServer()
         let r = try s.kubectl("delete", "ns", "default")
