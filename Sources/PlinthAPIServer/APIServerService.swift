@@ -90,8 +90,7 @@ public struct WatchCacheService: Service {
                     }
                 }
                 for cache in core.registry.allCaches { await cache.waitUntilReady() }
-                guard let crdCache = try? core.registry.cache(BuiltinResources.customResourceDefinitions),
-                      let (changes, _) = try? crdCache.watch(from: .currentState, filter: .everything) else {
+                guard let crdCache = try? core.registry.cache(BuiltinResources.customResourceDefinitions) else {
                     core.markReady()
                     await group.waitForAll()
                     return
@@ -100,20 +99,28 @@ public struct WatchCacheService: Service {
                 var first = true
                 // Every definition event (and the first pass) reconciles all definitions; the
                 // caches a new catalog needs, and clean-ups of deleted definitions, run as
-                // children of this group.
-                var iterator = changes.makeAsyncIterator()
-                repeat {
-                    let (fresh, cleanups) = await definitions.reconcile()
-                    for cache in fresh { group.addTask { await cache.run() } }
-                    for cache in fresh { await cache.waitUntilReady() }
-                    for crd in cleanups where cleaning.insert(crd.uid).inserted {
-                        group.addTask { await definitions.cleanUp(crd) }
+                // children of this group. A watch the cache ended (a relist) is opened again.
+                while !Task.isCancelled {
+                    guard let (changes, _) = try? crdCache.watch(from: .currentState, filter: .everything) else {
+                        try? await Task.sleep(for: .milliseconds(100))
+                        continue
                     }
-                    if first {
-                        core.markReady()
-                        first = false
-                    }
-                } while await iterator.next() != nil && !Task.isCancelled
+                    var iterator = changes.makeAsyncIterator()
+                    repeat {
+                        let (fresh, cleanups) = await definitions.reconcile()
+                        for cache in fresh { group.addTask { await cache.run() } }
+                        for cache in fresh { await cache.waitUntilReady() }
+                        for crd in cleanups where cleaning.insert(crd.uid).inserted {
+                            group.addTask {
+                                await definitions.cleanUp(crd)
+                            }
+                        }
+                        if first {
+                            core.markReady()
+                            first = false
+                        }
+                    } while await iterator.next() != nil && !Task.isCancelled
+                }
                 group.cancelAll()
             }
         }

@@ -36,11 +36,17 @@ public struct DefaultObjectsController: Service {
             "spec": ["type": "ClusterIP", "clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"],
                      "ports": [["name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443]]],
         ])
-        let (events, _) = try cache.watch(from: .currentState, filter: .everything)
         await cancelWhenGracefulShutdown {
-            for await event in events {
-                guard case .added(let ns) = event else { continue }
-                await reconcileNamespace(ns.name)
+            // A watch the cache ended (a relist) is opened again; it replays every namespace.
+            while !Task.isCancelled {
+                guard let (events, _) = try? cache.watch(from: .currentState, filter: .everything) else {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    continue
+                }
+                for await event in events {
+                    guard case .added(let ns) = event else { continue }
+                    await reconcileNamespace(ns.name)
+                }
             }
         }
     }

@@ -27,13 +27,19 @@ public struct NamespaceController: Service {
     public func run() async throws {
         while !core.isReady { try await Task.sleep(for: .milliseconds(10)) }
         let cache = try core.registry.cache(namespaces)
-        let (events, _) = try cache.watch(from: .currentState, filter: .everything)
         let tick = self.tick
         await cancelWhenGracefulShutdown {
             let (wake, input) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await _ in events { input.yield() }
+                    // Namespace changes wake the controller; a watch the cache ended is reopened.
+                    while !Task.isCancelled {
+                        guard let (events, _) = try? cache.watch(from: .currentState, filter: .everything) else {
+                            try? await Task.sleep(for: .milliseconds(100))
+                            continue
+                        }
+                        for await _ in events { input.yield() }
+                    }
                     input.finish()
                 }
                 group.addTask {

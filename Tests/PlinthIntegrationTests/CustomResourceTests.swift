@@ -338,6 +338,58 @@ struct CustomResourceTests {
         #expect(!managers.contains { $0.0 == "kubectl-client-side-apply" }, "the client-side manager was migrated: \(managers)")
     }
 
+    /// CEL rules (`x-kubernetes-validations`): cross-field checks and immutability, with the
+    /// rule's message in kubectl's error; a rule that does not compile refuses the CRD.
+    @Test func validationRules() throws {
+        let s = try sharedServer()
+        let ns = try s.makeNamespace("crcel")
+        let n = Names(namespace: ns)
+        let crd = """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: \(n.crdName)}
+            spec:
+              group: \(n.group)
+              scope: Namespaced
+              names: {plural: \(n.plural), singular: \(n.singular), kind: \(n.kind)}
+              versions:
+              - name: v1
+                served: true
+                storage: true
+                schema:
+                  openAPIV3Schema:
+                    type: object
+                    properties:
+                      spec:
+                        type: object
+                        x-kubernetes-validations:
+                        - {rule: "self.minReplicas <= self.maxReplicas", message: "minReplicas must not exceed maxReplicas"}
+                        - {rule: "self.region == oldSelf.region", message: "region is immutable", fieldPath: ".region"}
+                        properties:
+                          minReplicas: {type: integer}
+                          maxReplicas: {type: integer}
+                          region: {type: string}
+            """
+        try install(s, n, yaml: crd)
+        func widget(_ name: String, _ minR: Int, _ maxR: Int, _ region: String) -> String {
+            widgetYAML(n, name, ns, spec: "  minReplicas: \(minR)\n  maxReplicas: \(maxR)\n  region: \(region)")
+        }
+        let bad = try s.kubectl(["create", "-f", "-"], stdin: widget("w", 5, 3, "eu"))
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains(#"\#(n.kind) "w" is invalid: spec: Invalid value: "object": minReplicas must not exceed maxReplicas"#), "\(bad.stderr)")
+        #expect(try s.kubectl(["apply", "-f", "-"], stdin: widget("w", 1, 3, "eu")).status == 0)
+        let moved = try s.kubectl(["apply", "-f", "-"], stdin: widget("w", 1, 3, "us"))
+        #expect(moved.status == 1)
+        #expect(moved.stderr.contains(#"spec.region: Invalid value: "object": region is immutable"#), "\(moved.stderr)")
+        #expect(try s.kubectl(["apply", "-f", "-"], stdin: widget("w", 2, 3, "eu")).status == 0)
+
+        let broken = crd.replacingOccurrences(of: "self.minReplicas <= self.maxReplicas", with: "self.minReplicas <=")
+            .replacingOccurrences(of: n.crdName, with: "x" + n.crdName).replacingOccurrences(of: "plural: \(n.plural)", with: "plural: x\(n.plural)")
+        let refused = try s.kubectl(["apply", "-f", "-"], stdin: broken)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("x-kubernetes-validations[0].rule") && refused.stderr.contains("compilation failed"), "\(refused.stderr)")
+    }
+
     @Test func printerColumnsShortNameAndCategory() throws {
         let s = try sharedServer()
         let ns = try s.makeNamespace("crcols")

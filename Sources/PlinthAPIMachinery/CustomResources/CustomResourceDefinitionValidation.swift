@@ -52,6 +52,7 @@ public enum CustomResourceDefinitionValidation {
             case "object": break
             case let t?: errors.append(.invalid("\(path).type", t, "must be object at the root"))
             }
+            errors += ValidationRules.compileErrors(schema, path: path)
             if schema[path: ["properties", "metadata"]] != nil,
                let keys = schema[path: ["properties", "metadata", "properties"]]?.objectValue?.entries.map(\.key),
                keys.contains(where: { $0 != "name" && $0 != "generateName" }) {

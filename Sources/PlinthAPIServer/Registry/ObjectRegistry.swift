@@ -279,7 +279,7 @@ public final class ObjectRegistry: Sendable {
             var next = try transform(current.object)
             next = ObjectDefaulter.prepareForUpdate(r, next, old: current.object)
             if r.group.isEmpty && r.kind == "Service" { next = ServiceAddressAllocator.keepAllocated(next, old: current.object) }
-            next = try customResourceRules(r, next, name: name)
+            next = try customResourceRules(r, next, old: current.object, name: name)
             try ObjectValidator.validateUpdate(r, next, old: current.object, name: name)
             try DeletionPlan.checkNoNewFinalizers(r, next, old: current.object, name: name)
             next[path: ["metadata", "resourceVersion"]] = nil
@@ -354,8 +354,9 @@ public final class ObjectRegistry: Sendable {
 
     // MARK: Helpers
 
-    /// Custom resources: schema defaults, then schema validation; stored in the storage version.
-    func customResourceRules(_ r: ResourceType, _ object: JSON, name: String) throws(APIError) -> JSON {
+    /// Custom resources: schema defaults, then schema validation, then the schema's CEL rules
+    /// (`oldSelf` from the previous object on updates); stored in the storage version.
+    func customResourceRules(_ r: ResourceType, _ object: JSON, old: JSON? = nil, name: String) throws(APIError) -> JSON {
         guard r.isCustom else { return object }
         var object = object
         if let details = catalog.customVersion(r), let schema = details.schema {
@@ -368,6 +369,16 @@ public final class ObjectRegistry: Sendable {
             }
             if let required = schema["required"]?.arrayValue?.compactMap(\.stringValue) {
                 for key in required where object[key] == nil { errors.append(.required(key)) }
+            }
+            if errors.isEmpty {
+                for rule in schema["x-kubernetes-validations"]?.arrayValue ?? [] {
+                    if let e = ValidationRules.check(rule, object, old, "<nil>") { errors.append(e) }
+                }
+                for top in (object.objectValue?.entries ?? []) where !["apiVersion", "kind", "metadata"].contains(top.key) {
+                    if let p = schema[path: ["properties", top.key]] {
+                        errors += ValidationRules.validate(top.value, old: old?[top.key], schema: p, path: top.key)
+                    }
+                }
             }
             if !errors.isEmpty { throw APIError.invalid(r, name, errors) }
         }
