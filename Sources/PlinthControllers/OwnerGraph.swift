@@ -58,7 +58,7 @@ struct OwnerGraph {
         let owners = Self.ownerReferences(of: object)
         let previous = nodes[uid]?.owners ?? []
         let deleting = object[path: ["metadata", "deletionTimestamp"]] != nil
-        for gone in previous where !owners.contains(where: { $0.uid == gone.uid }) { dependents[gone.uid]?.remove(uid) }
+        for gone in previous where !owners.contains(where: { $0.uid == gone.uid }) { unlink(uid, from: gone.uid) }
         if owners.isEmpty && !deleting {
             remove(uid, key: o.key)
             return previous.map(\.uid)
@@ -81,9 +81,15 @@ struct OwnerGraph {
 
     private mutating func remove(_ uid: String, key: String) {
         if let node = nodes.removeValue(forKey: uid) {
-            for owner in node.owners { dependents[owner.uid]?.remove(uid) }
+            for owner in node.owners { unlink(uid, from: owner.uid) }
         }
         uidByKey[key] = nil
+    }
+
+    /// Forgets that `dependent` depends on `owner`, and the owner's entry once it has none.
+    private mutating func unlink(_ dependent: String, from owner: String) {
+        dependents[owner]?.remove(dependent)
+        if dependents[owner]?.isEmpty == true { dependents[owner] = nil }
     }
 
     func dependents(of uid: String) -> [Node] {

@@ -33,21 +33,27 @@ public struct FieldSets: Sendable {
         return set
     }
 
-    /// Every node of a value, objects included (what an Update that creates it owns).
+    /// Every node of a value, objects included (what an Update that creates it owns). One walk.
     public func everything(_ v: JSON, _ s: JSON?) -> FieldSet {
-        var set = applied(v, s)
-        if case .object(let o) = v, !shape.isAtomicObject(s) {
-            set.member = true
-            for e in o.entries {
-                if case .object = e.value { set.children[.field(e.key)] = everything(e.value, shape.child(s, e.key)) }
-                if case .array = e.value { set.children[.field(e.key)] = everything(e.value, shape.child(s, e.key)) }
+        var set = FieldSet()
+        set.member = true
+        switch v {
+        case .object(let o) where !o.isEmpty && !shape.isAtomicObject(s):
+            for e in o.entries { set.children[.field(e.key)] = everything(e.value, shape.child(s, e.key)) }
+        case .array(let a):
+            switch shape.listKind(s) {
+            case .atomic: break
+            case .set:
+                for item in a { set.children[.value(item.serializedString()), default: FieldSet()].member = true }
+            case .map(let keys):
+                let itemSchema = shape.items(s)
+                for item in a {
+                    guard let k = ObjectShape.itemKey(item, keys, defaults: itemSchema) else { continue }
+                    set.children[.key(k)] = everything(item, itemSchema)
+                }
             }
-        }
-        if case .array(let a) = v, case .map(let keys) = shape.listKind(s) {
-            for item in a {
-                guard let k = ObjectShape.itemKey(item, keys, defaults: shape.items(s)) else { continue }
-                set.children[.key(k)] = everything(item, shape.items(s))
-            }
+        default:
+            break
         }
         return set
     }
