@@ -360,6 +360,55 @@ struct LifecycleTests {
         #expect(try object(s, "pod", "q", ns) == nil)
     }
 
+    /// The collector follows owner references of every kind: a cluster-scoped custom resource
+    /// owns a namespaced custom resource, which owns a ConfigMap; deleting the top removes both.
+    @Test func customResourcesOwnAndAreCollected() throws {
+        let s = try sharedServer()
+        let ns = try s.makeNamespace("gccr")
+        let suffix = String(ns.split(separator: "-").last ?? "x")
+        let group = "gc-\(suffix).example.com"
+        for (plural, kind, scope) in [("clusters\(suffix)", "Cluster\(suffix)", "Cluster"), ("parts\(suffix)", "Part\(suffix)", "Namespaced")] {
+            try apply(s, """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: \(plural).\(group)}
+                spec:
+                  group: \(group)
+                  scope: \(scope)
+                  names: {plural: \(plural), singular: \(kind.lowercased()), kind: \(kind)}
+                  versions:
+                  - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}
+                """)
+            #expect(try eventually { try s.kubectl("get", plural, "-A").status == 0 }, "\(plural) served")
+        }
+        try apply(s, "apiVersion: \(group)/v1\nkind: Cluster\(suffix)\nmetadata: {name: top-\(suffix)}\n")
+        let top = try s.kubectl("get", "clusters\(suffix)", "top-\(suffix)", "-o", "jsonpath={.metadata.uid}").stdout
+        try apply(s, """
+            apiVersion: \(group)/v1
+            kind: Part\(suffix)
+            metadata:
+              name: part
+              namespace: \(ns)
+              ownerReferences: [{apiVersion: \(group)/v1, kind: Cluster\(suffix), name: top-\(suffix), uid: \(top)}]
+            """)
+        let part = try uid(s, "parts\(suffix)", "part", ns)
+        try apply(s, """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: leaf
+              namespace: \(ns)
+              ownerReferences: [{apiVersion: \(group)/v1, kind: Part\(suffix), name: part, uid: \(part)}]
+            """)
+        // Owners that exist keep their dependents.
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(try object(s, "configmap", "leaf", ns) != nil)
+        #expect(try s.kubectl("delete", "clusters\(suffix)", "top-\(suffix)").status == 0)
+        #expect(try eventually { try object(s, "parts\(suffix)", "part", ns) == nil && object(s, "configmap", "leaf", ns) == nil },
+                "the namespaced custom resource and its ConfigMap are collected")
+        for plural in ["clusters\(suffix)", "parts\(suffix)"] { _ = try s.kubectl("delete", "crd", "\(plural).\(group)", "--wait=false") }
+    }
+
     @Test func defaultNamespaceCannotBeDeleted() throws {
         let s = try sharedServer()
         let r = try s.kubectl("delete", "ns", "default")
