@@ -134,7 +134,9 @@ extension APIServerCore {
                 // Another apply created it a moment ago: apply onto that.
             }
         }
-        let updated = try await registry.guaranteedUpdate(r, namespace: namespace, name: name, precondition: nil, options: untracked) { current throws(APIError) in
+        // A resourceVersion in the configuration pins the object it applies to.
+        let precondition = config.string("metadata", "resourceVersion").flatMap(Int64.init)
+        let updated = try await registry.guaranteedUpdate(r, namespace: namespace, name: name, precondition: precondition, options: untracked) { current throws(APIError) in
             var live = current
             live[path: ["metadata", "resourceVersion"]] = nil
             if r.convertsAPIVersion { live["apiVersion"] = .string(r.apiVersion) }
