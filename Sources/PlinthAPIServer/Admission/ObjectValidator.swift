@@ -57,6 +57,48 @@ enum ObjectValidator {
                 errors.append(FieldError(.tooLong, field: "metadata.annotations", detail: "may not be more than 262144 bytes"))
             }
         }
+        errors += finalizers(o)
+        errors += ownerReferences(o)
+        return errors
+    }
+
+    /// Finalizer names are qualified names; `orphan` and `foregroundDeletion` exclude each other.
+    static func finalizers(_ o: JSON) -> [FieldError] {
+        let names = o[path: ["metadata", "finalizers"]]?.arrayValue?.compactMap(\.stringValue) ?? []
+        var errors: [FieldError] = []
+        for f in names {
+            for m in NameValidation.qualifiedName(f) { errors.append(.invalid("metadata.finalizers", f, m)) }
+        }
+        if names.contains("orphan") && names.contains("foregroundDeletion") {
+            errors.append(FieldError(.invalid, field: "metadata.finalizers",
+                                     value: "[]string{" + names.map { GoStringFormat.quote($0) }.joined(separator: ", ") + "}",
+                                     detail: "finalizer orphan and foregroundDeletion cannot be both set"))
+        }
+        return errors
+    }
+
+    /// Owner references name their owner fully, and at most one is the controller.
+    static func ownerReferences(_ o: JSON) -> [FieldError] {
+        let refs = o[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []
+        var errors: [FieldError] = []
+        var controllers: [String] = []
+        for ref in refs {
+            let apiVersion = ref["apiVersion"]?.stringValue ?? ""
+            if ResourceCatalog.splitAPIVersion(apiVersion).version.isEmpty {
+                errors.append(.invalid("metadata.ownerReferences.apiVersion", apiVersion, "version must not be empty"))
+            }
+            for (field, message) in [("kind", "kind must not be empty"), ("name", "name must not be empty"), ("uid", "uid must not be empty")]
+            where (ref[field]?.stringValue ?? "").isEmpty {
+                errors.append(.invalid("metadata.ownerReferences.\(field)", "", message))
+            }
+            if ref["controller"]?.boolValue == true {
+                controllers.append("\(ref["kind"]?.stringValue ?? "")/\(ref["name"]?.stringValue ?? "")")
+            }
+        }
+        if controllers.count > 1 {
+            errors.append(FieldError(.invalid, field: "metadata.ownerReferences", value: JSON.array(refs).serializedString(),
+                                     detail: "Only one reference can have Controller set to true. Found \"true\" in references for " + controllers.joined(separator: " and ")))
+        }
         return errors
     }
 

@@ -50,8 +50,24 @@ struct CustomResourceDefinitionController: Sendable {
         // Status writes come back as events: serve a new surface only when something changed
         // (a new surface rebuilds discovery and the schema caches).
         let fresh = catalog.serves(sameAs: core.catalog) ? [] : core.serve(catalog)
-        for (name, verdict) in statusUpdates { await writeStatus(name, verdict) }
+        for (name, verdict) in statusUpdates where needsStatus(objects.first { $0.name == name }?.object, verdict) {
+            await writeStatus(name, verdict)
+        }
         return (fresh, cleanups)
+    }
+
+    /// Whether the definition's status still has to say what `verdict` says (most events are
+    /// the controller's own status writes coming back).
+    func needsStatus(_ crd: JSON?, _ verdict: NameTable.Verdict) -> Bool {
+        guard let crd else { return false }
+        let conditions = crd[path: ["status", "conditions"]]?.arrayValue ?? []
+        func status(_ type: String) -> String? { conditions.first { $0["type"]?.stringValue == type }?["status"]?.stringValue }
+        let want = verdict.accepted ? "True" : "False"
+        if status("NamesAccepted") != want || status("Established") != want { return true }
+        if verdict.accepted && crd[path: ["status", "acceptedNames"]] != crd[path: ["spec", "names"]] { return true }
+        if let storage = CustomResourceDefinition(crd)?.storageVersion,
+           !(crd[path: ["status", "storedVersions"]]?.arrayValue ?? []).contains(.string(storage)) { return true }
+        return false
     }
 
     /// NamesAccepted, Established and acceptedNames as the naming and establishing controllers set them.
