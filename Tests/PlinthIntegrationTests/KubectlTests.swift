@@ -276,7 +276,7 @@ struct KubectlTests {
         let watch = try s.startKubectl(["get", "cm", "-n", ns, "-w", "--output-watch-events"])
         defer { watch.stop() }
         // Change things only once the watch has listed what exists.
-        #expect(try await watch.waitForOutput(matching: #"ADDED\s+w0"#, timeout: 20))
+        #expect(try await watch.waitForOutput(matching: #"ADDED\s+w0"#, timeout: 20), "\(watch.output)")
         #expect(try s.kubectl(["apply", "-f", "-"], stdin: configMapYAML("w1", ns)).status == 0)
         #expect(try s.kubectl("label", "cm", "w1", "-n", ns, "x=y").status == 0)
         #expect(try s.kubectl("delete", "cm", "w1", "-n", ns).status == 0)

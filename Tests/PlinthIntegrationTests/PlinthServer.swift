@@ -178,13 +178,16 @@ final class RunningCommand: @unchecked Sendable {
         return String(decoding: collected, as: UTF8.self)
     }
 
+    /// Whether the output matches `pattern` by `timeout` seconds from now. The output is checked
+    /// after every sleep, the last one included: on a busy runner the task may wake only after
+    /// the deadline, with the match long since there.
     func waitForOutput(matching pattern: String, timeout: Double) async throws -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        while true {
             if output.range(of: pattern, options: .regularExpression) != nil { return true }
+            if Date() >= deadline { return false }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return false
     }
 
     func stop() {
