@@ -96,7 +96,7 @@ public struct GarbageCollector: Service {
                 // The owner goes only once every dependent has let go of it.
                 for d in graph.dependents(of: uid) {
                     do {
-                        try await removeOwnerReferences(d, where: { $0.uid == uid })
+                        try await removeOwnerReferences(d, where: { $0 == uid })
                     } catch where error.code == 404 {
                         continue
                     }
@@ -130,7 +130,7 @@ public struct GarbageCollector: Service {
         if !solid.isEmpty {
             if !dead.isEmpty || !waiting.isEmpty {
                 let drop = Set((dead + waiting).map(\.uid))
-                try await removeOwnerReferences(node, where: { drop.contains($0.uid) })
+                try await removeOwnerReferences(node, where: { drop.contains($0) })
             }
             return
         }
@@ -179,14 +179,13 @@ public struct GarbageCollector: Service {
                                            options: DeleteOptions(propagationPolicy: policy, uid: d.uid))
     }
 
-    func removeOwnerReferences(_ d: OwnerGraph.Node, where drop: @escaping @Sendable (OwnerGraph.OwnerRef) -> Bool) async throws(APIError) {
+    /// Removes the owner references whose uid `drop` selects.
+    func removeOwnerReferences(_ d: OwnerGraph.Node, where drop: @escaping @Sendable (String) -> Bool) async throws(APIError) {
         guard let current = try core.registry.cache(d.resource).get(d.key) else { return }
         _ = try await core.registry.guaranteedUpdate(d.resource, namespace: d.namespace, name: current.name, precondition: nil,
                                                      options: WriteOptions(fieldManager: "garbage-collector")) { object throws(APIError) in
             var next = object
-            let refs = (object[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).filter { ref in
-                !drop(OwnerGraph.OwnerRef(uid: ref["uid"]?.stringValue ?? "", apiVersion: "", kind: "", name: "", blockOwnerDeletion: false))
-            }
+            let refs = (object[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []).filter { !drop($0["uid"]?.stringValue ?? "") }
             next[path: ["metadata", "ownerReferences"]] = refs.isEmpty ? nil : .array(refs)
             return next
         }

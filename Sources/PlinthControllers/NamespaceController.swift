@@ -131,19 +131,9 @@ public struct NamespaceController: Service {
         _ = try? await core.registry.guaranteedUpdate(namespaces, namespace: nil, name: name, precondition: nil,
                                                       options: WriteOptions(fieldManager: "namespace-controller")) { current throws(APIError) in
             var next = current
-            var conditions = current[path: ["status", "conditions"]]?.arrayValue ?? []
             for (type, (status, reason, message)) in wanted {
-                let index = conditions.firstIndex { $0["type"]?.stringValue == type }
-                var c: JSON = ["type": .string(type), "status": .string(status), "lastTransitionTime": .string(now),
-                               "reason": .string(reason), "message": .string(message)]
-                if let index {
-                    if conditions[index]["status"]?.stringValue == status { c["lastTransitionTime"] = conditions[index]["lastTransitionTime"] }
-                    conditions[index] = c
-                } else {
-                    conditions.append(c)
-                }
+                Conditions.set(&next, type: type, status: status, reason: reason, message: message, now: now)
             }
-            next[path: ["status", "conditions"]] = .array(conditions)
             return next
         }
     }

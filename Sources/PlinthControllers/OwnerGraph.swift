@@ -29,7 +29,7 @@ struct OwnerGraph {
     /// Whether an object's bytes may matter to the collector; objects with no owners and no
     /// deletion in progress are skipped without parsing (most objects, most of the time).
     static func mayMatter(_ o: CachedObject) -> Bool {
-        contains(o.bytes, "\"ownerReferences\"") || contains(o.bytes, "\"deletionTimestamp\"")
+        o.bytesContain("\"ownerReferences\"") || o.bytesContain("\"deletionTimestamp\"")
     }
 
     /// Records a change; returns the uids to reconcile because of it.
@@ -98,21 +98,5 @@ struct OwnerGraph {
 
     func hasDependents(_ uid: String) -> Bool {
         !(dependents[uid] ?? []).isEmpty
-    }
-
-    static func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
-        let n = Array(needle.utf8)
-        guard haystack.count >= n.count, let first = n.first else { return false }
-        var i = 0
-        let last = haystack.count - n.count
-        while i <= last {
-            if haystack[i] == first {
-                var j = 1
-                while j < n.count && haystack[i + j] == n[j] { j += 1 }
-                if j == n.count { return true }
-            }
-            i += 1
-        }
-        return false
     }
 }

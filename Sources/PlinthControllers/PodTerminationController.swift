@@ -29,7 +29,7 @@ public struct PodTerminationController: Service {
             while !Task.isCancelled {
                 let now = Int64(Date().timeIntervalSince1970)
                 for pod in cache.list(prefix: pods.keyPrefix, startKey: nil, limit: 0, filter: .everything).items
-                where OwnerGraph.contains(pod.bytes, "\"deletionTimestamp\"") {
+                where pod.bytesContain("\"deletionTimestamp\"") {
                     await finishIfDue(pods, pod, now: now)
                 }
                 try? await Task.sleep(for: tick)

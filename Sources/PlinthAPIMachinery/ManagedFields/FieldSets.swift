@@ -75,7 +75,7 @@ public struct FieldSets: Sendable {
             case .set:
                 for item in b where !a.contains(item) { set.children[.value(item.serializedString()), default: FieldSet()].member = true }
             case .map(let keys):
-                let olds = Dictionary(a.compactMap { i in ObjectShape.itemKey(i, keys, defaults: shape.items(s)).map { ($0, i) } }, uniquingKeysWith: { x, _ in x })
+                let olds = itemsByKey(a, keys, s)
                 for item in b {
                     guard let k = ObjectShape.itemKey(item, keys, defaults: shape.items(s)) else { continue }
                     let c = changed(olds[k], item, shape.items(s))
@@ -104,7 +104,7 @@ public struct FieldSets: Sendable {
             case .set:
                 for item in a where !b.contains(item) { set.children[.value(item.serializedString()), default: FieldSet()].member = true }
             case .map(let keys):
-                let news = Dictionary(b.compactMap { i in ObjectShape.itemKey(i, keys, defaults: shape.items(s)).map { ($0, i) } }, uniquingKeysWith: { x, _ in x })
+                let news = itemsByKey(b, keys, s)
                 for item in a {
                     guard let k = ObjectShape.itemKey(item, keys, defaults: shape.items(s)) else { continue }
                     let r = removed(item, news[k], shape.items(s))
@@ -117,5 +117,11 @@ public struct FieldSets: Sendable {
             break
         }
         return set
+    }
+
+    /// An associative list's items by key (the first of duplicates wins).
+    func itemsByKey(_ items: [JSON], _ keys: [String], _ s: JSON?) -> [String: JSON] {
+        let itemSchema = shape.items(s)
+        return Dictionary(items.compactMap { i in ObjectShape.itemKey(i, keys, defaults: itemSchema).map { ($0, i) } }, uniquingKeysWith: { x, _ in x })
     }
 }

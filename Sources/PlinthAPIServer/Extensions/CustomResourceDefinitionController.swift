@@ -60,38 +60,41 @@ struct CustomResourceDefinitionController: Sendable {
     /// the controller's own status writes coming back).
     func needsStatus(_ crd: JSON?, _ verdict: NameTable.Verdict) -> Bool {
         guard let crd else { return false }
-        let conditions = crd[path: ["status", "conditions"]]?.arrayValue ?? []
-        func status(_ type: String) -> String? { conditions.first { $0["type"]?.stringValue == type }?["status"]?.stringValue }
         let want = verdict.accepted ? "True" : "False"
-        if status("NamesAccepted") != want || status("Established") != want { return true }
+        if Conditions.status(crd, "NamesAccepted") != want || Conditions.status(crd, "Established") != want { return true }
         if verdict.accepted && crd[path: ["status", "acceptedNames"]] != crd[path: ["spec", "names"]] { return true }
         if let storage = CustomResourceDefinition(crd)?.storageVersion,
            !(crd[path: ["status", "storedVersions"]]?.arrayValue ?? []).contains(.string(storage)) { return true }
         return false
     }
 
+    /// Reads a definition, changes it and writes it back (retrying on conflicts).
+    func update(_ name: String, _ change: @escaping (inout JSON, String) -> Void) async throws(APIError) {
+        let now = Timestamp.now()
+        _ = try await core.registry.guaranteedUpdate(definitions, namespace: nil, name: name, precondition: nil, options: WriteOptions()) { current throws(APIError) in
+            var next = current
+            change(&next, now)
+            return next
+        }
+    }
+
     /// NamesAccepted, Established and acceptedNames as the naming and establishing controllers set them.
     func writeStatus(_ name: String, _ verdict: NameTable.Verdict) async {
-        let now = Timestamp.now()
-        _ = try? await core.registry.guaranteedUpdate(definitions, namespace: nil, name: name, precondition: nil, options: WriteOptions()) { current throws(APIError) in
-            var next = current
-            var conditions = current[path: ["status", "conditions"]]?.arrayValue ?? []
+        try? await update(name) { crd, now in
             if verdict.accepted {
-                next[path: ["status", "acceptedNames"]] = current[path: ["spec", "names"]]
-                Self.setCondition(&conditions, type: "NamesAccepted", status: "True", reason: "NoConflicts", message: "no conflicts found", now: now)
-                Self.setCondition(&conditions, type: "Established", status: "True", reason: "InitialNamesAccepted",
-                                  message: "the initial names have been accepted", now: now)
+                crd[path: ["status", "acceptedNames"]] = crd[path: ["spec", "names"]]
+                Conditions.set(&crd, type: "NamesAccepted", status: "True", reason: "NoConflicts", message: "no conflicts found", now: now)
+                Conditions.set(&crd, type: "Established", status: "True", reason: "InitialNamesAccepted",
+                               message: "the initial names have been accepted", now: now)
             } else {
-                Self.setCondition(&conditions, type: "NamesAccepted", status: "False", reason: verdict.reason, message: verdict.message, now: now)
-                Self.setCondition(&conditions, type: "Established", status: "False", reason: "NotAccepted", message: "not all names are accepted", now: now)
+                Conditions.set(&crd, type: "NamesAccepted", status: "False", reason: verdict.reason, message: verdict.message, now: now)
+                Conditions.set(&crd, type: "Established", status: "False", reason: "NotAccepted", message: "not all names are accepted", now: now)
             }
-            next[path: ["status", "conditions"]] = .array(conditions)
-            if let storage = CustomResourceDefinition(current)?.storageVersion {
-                var stored = current[path: ["status", "storedVersions"]]?.arrayValue ?? []
+            if let storage = CustomResourceDefinition(crd)?.storageVersion {
+                var stored = crd[path: ["status", "storedVersions"]]?.arrayValue ?? []
                 if !stored.contains(.string(storage)) { stored.append(.string(storage)) }
-                next[path: ["status", "storedVersions"]] = .array(stored)
+                crd[path: ["status", "storedVersions"]] = .array(stored)
             }
-            return next
         }
     }
 
@@ -100,10 +103,13 @@ struct CustomResourceDefinitionController: Sendable {
     func cleanUp(_ crd: CustomResourceDefinition) async {
         guard let r = core.catalog.resources.first(where: { $0.isCustom && $0.group == crd.group && $0.plural == crd.names.plural }),
               let cache = try? core.registry.cache(r) else {
-            await finish(crd, removed: true)
+            await finish(crd)
             return
         }
-        await setTerminating(crd.name, status: "True", reason: "InstanceDeletionInProgress", message: "CustomResource deletion is in progress")
+        try? await update(crd.name) { crd, now in
+            Conditions.set(&crd, type: "Terminating", status: "True", reason: "InstanceDeletionInProgress",
+                           message: "CustomResource deletion is in progress", now: now)
+        }
         await cache.waitUntilReady()
         while !Task.isCancelled {
             let items = cache.list(prefix: r.keyPrefix, startKey: nil, limit: 0, filter: .everything).items
@@ -118,15 +124,20 @@ struct CustomResourceDefinitionController: Sendable {
         }
         // Shutting down mid-way: the next start carries on (the finalizer is still there).
         if Task.isCancelled { return }
-        await finish(crd, removed: true)
+        await finish(crd)
     }
 
     /// Marks the clean-up done and removes the finalizer (which lets the definition go), retrying
     /// while the store refuses.
-    func finish(_ crd: CustomResourceDefinition, removed: Bool) async {
+    func finish(_ crd: CustomResourceDefinition) async {
         for _ in 0..<50 where !Task.isCancelled {
             do {
-                try await finishOnce(crd)
+                try await update(crd.name) { object, now in
+                    Conditions.set(&object, type: "Terminating", status: "False", reason: "InstanceDeletionCompleted",
+                                   message: "removed all instances", now: now)
+                    let finalizers = (object[path: ["metadata", "finalizers"]]?.arrayValue ?? []).filter { $0 != .string(Self.cleanupFinalizer) }
+                    object[path: ["metadata", "finalizers"]] = finalizers.isEmpty ? nil : .array(finalizers)
+                }
                 return
             } catch where error.code == 404 {
                 return
@@ -134,45 +145,6 @@ struct CustomResourceDefinitionController: Sendable {
                 logger.warning("finishing the deletion of \(crd.name): \(error)")
                 try? await Task.sleep(for: .milliseconds(200))
             }
-        }
-    }
-
-    func finishOnce(_ crd: CustomResourceDefinition) async throws(APIError) {
-        let now = Timestamp.now()
-        _ = try await core.registry.guaranteedUpdate(definitions, namespace: nil, name: crd.name, precondition: nil, options: WriteOptions()) { current throws(APIError) in
-            var next = current
-            var conditions = current[path: ["status", "conditions"]]?.arrayValue ?? []
-            Self.setCondition(&conditions, type: "Terminating", status: "False", reason: "InstanceDeletionCompleted", message: "removed all instances", now: now)
-            next[path: ["status", "conditions"]] = .array(conditions)
-            let finalizers = (current[path: ["metadata", "finalizers"]]?.arrayValue ?? []).filter { $0 != .string(Self.cleanupFinalizer) }
-            next[path: ["metadata", "finalizers"]] = finalizers.isEmpty ? nil : .array(finalizers)
-            return next
-        }
-    }
-
-    func setTerminating(_ name: String, status: String, reason: String, message: String) async {
-        let now = Timestamp.now()
-        _ = try? await core.registry.guaranteedUpdate(definitions, namespace: nil, name: name, precondition: nil, options: WriteOptions()) { current throws(APIError) in
-            var next = current
-            var conditions = current[path: ["status", "conditions"]]?.arrayValue ?? []
-            Self.setCondition(&conditions, type: "Terminating", status: status, reason: reason, message: message, now: now)
-            next[path: ["status", "conditions"]] = .array(conditions)
-            return next
-        }
-    }
-
-    /// Sets a condition, keeping lastTransitionTime unless the status flips.
-    static func setCondition(_ conditions: inout [JSON], type: String, status: String, reason: String, message: String, now: String) {
-        let index = conditions.firstIndex { $0["type"]?.stringValue == type }
-        var c: JSON = ["type": .string(type), "status": .string(status), "lastTransitionTime": .string(now),
-                       "reason": .string(reason), "message": .string(message)]
-        if let index {
-            if conditions[index]["status"]?.stringValue == status, let t = conditions[index]["lastTransitionTime"] {
-                c["lastTransitionTime"] = t
-            }
-            conditions[index] = c
-        } else {
-            conditions.append(c)
         }
     }
 }

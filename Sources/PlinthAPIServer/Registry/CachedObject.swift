@@ -133,4 +133,22 @@ extension CachedObject {
         o["apiVersion"] = .string(r.apiVersion)
         return CachedObject(key: key, object: o, bytes: o.serialized(), revision: revision, createRevision: createRevision)
     }
+
+    /// Whether the served bytes contain `needle` (a cheap test before parsing, e.g. for a key
+    /// such as `"ownerReferences"` that most objects lack).
+    public func bytesContain(_ needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard bytes.count >= n.count, let first = n.first else { return false }
+        var i = 0
+        let last = bytes.count - n.count
+        while i <= last {
+            if bytes[i] == first {
+                var j = 1
+                while j < n.count && bytes[i + j] == n[j] { j += 1 }
+                if j == n.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
 }

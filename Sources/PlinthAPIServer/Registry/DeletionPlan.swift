@@ -44,10 +44,8 @@ enum DeletionPlan: Equatable {
         if r.group == "apiextensions.k8s.io" && r.kind == "CustomResourceDefinition" && !alreadyDeleting {
             // Its custom resources go first (the definition controller removes this finalizer).
             finalizers.append(CustomResourceDefinitionController.cleanupFinalizer)
-            var conditions = object[path: ["status", "conditions"]]?.arrayValue ?? []
-            CustomResourceDefinitionController.setCondition(&conditions, type: "Terminating", status: "True", reason: "InstanceDeletionPending",
-                message: "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon", now: RFC3339.format(seconds: nowSeconds))
-            next[path: ["status", "conditions"]] = .array(conditions)
+            Conditions.set(&next, type: "Terminating", status: "True", reason: "InstanceDeletionPending",
+                           message: "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon", now: RFC3339.format(seconds: nowSeconds))
         }
         let grace: Int64 = isPod && !alreadyDeleting ? podGracePeriod(object, options) : 0
         let namespaceFinalizers = isNamespace ? (object[path: ["spec", "finalizers"]]?.arrayValue ?? []) : []

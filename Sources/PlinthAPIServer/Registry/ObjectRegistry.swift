@@ -361,31 +361,28 @@ public final class ObjectRegistry: Sendable {
         var object = object
         if let details = catalog.customVersion(r), let schema = details.schema {
             object = SchemaDefaulter.apply(object, schema: schema)
-            var errors: [FieldError] = []
-            for top in (object.objectValue?.entries ?? []) where !["apiVersion", "kind", "metadata"].contains(top.key) {
-                if let p = schema[path: ["properties", top.key]] {
-                    errors += SchemaValidator.validate(top.value, schema: p, path: top.key)
-                }
+            // The body's top-level fields with their schemas (the envelope is the server's).
+            let fields = (object.objectValue?.entries ?? []).compactMap { e -> (key: String, value: JSON, schema: JSON)? in
+                guard !["apiVersion", "kind", "metadata"].contains(e.key), let p = schema[path: ["properties", e.key]] else { return nil }
+                return (e.key, e.value, p)
             }
+            var errors: [FieldError] = []
+            for f in fields { errors += SchemaValidator.validate(f.value, schema: f.schema, path: f.key) }
             if let required = schema["required"]?.arrayValue?.compactMap(\.stringValue) {
                 for key in required where object[key] == nil { errors.append(.required(key)) }
             }
+            // CEL rules run only on objects that pass the schema, as upstream.
             if errors.isEmpty {
                 for rule in schema["x-kubernetes-validations"]?.arrayValue ?? [] {
                     if let e = ValidationRules.check(rule, object, old, "<nil>") { errors.append(e) }
                 }
-                for top in (object.objectValue?.entries ?? []) where !["apiVersion", "kind", "metadata"].contains(top.key) {
-                    if let p = schema[path: ["properties", top.key]] {
-                        errors += ValidationRules.validate(top.value, old: old?[top.key], schema: p, path: top.key)
-                    }
-                }
+                for f in fields { errors += ValidationRules.validate(f.value, old: old?[f.key], schema: f.schema, path: f.key) }
             }
             if !errors.isEmpty { throw APIError.invalid(r, name, errors) }
         }
         if r.storageVersion != nil { object["apiVersion"] = .string(r.storedAPIVersion) }
         return object
     }
-
 
     static func storageError(_ error: any Error, _ r: ResourceType, _ name: String) -> APIError {
         if let e = error as? APIError { return e }

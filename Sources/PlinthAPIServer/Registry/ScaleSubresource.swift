@@ -18,10 +18,9 @@ enum ScaleSubresource {
                 status["selector"] = .string(selectorString(sel))
             }
         }
-        let specPath = custom.map { components($0.specReplicasPath) } ?? ["spec", "replicas"]
         return [
             "kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": .object(meta),
-            "spec": ["replicas": object[path: specPath] ?? 0],
+            "spec": ["replicas": object[path: specPath(custom)] ?? 0],
             "status": .object(status),
         ]
     }
