@@ -45,6 +45,7 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Yams", package: "Yams"),
@@ -71,6 +72,8 @@ let package = Package(
         .testTarget(name: "PlinthAPIMachineryTests", dependencies: ["PlinthAPIMachinery", "PlinthJSON"]),
         .testTarget(name: "PlinthAPIServerTests", dependencies: [
             "PlinthAPIServer", "PlinthStorageSQLite", "PlinthAPIMachinery", "PlinthJSON",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "PlinthStorageConformanceTests", dependencies: ["PlinthStorage", "PlinthStorageSQLite"]),

@@ -13,7 +13,10 @@ extension APIServerCore {
         if let sub = info.subresource, !r.hasSubresource(sub) { throw APIError.pathNotFound() }
         if !r.namespaced && info.namespace != nil { throw APIError.pathNotFound() }
         let verb = Self.verb(method: request.method, hasName: info.name != nil, watch: query.bool("watch"))
-        try await authorize(AuthorizationAttributes(user: user, verb: verb, namespace: info.namespace, group: r.group,
+        // As upstream, a request for a namespace object is "in" that namespace, so RoleBindings
+        // there can grant reading or deleting it.
+        let authzNamespace = info.namespace ?? (r.group.isEmpty && r.plural == "namespaces" ? info.name : nil)
+        try await authorize(AuthorizationAttributes(user: user, verb: verb, namespace: authzNamespace, group: r.group,
                                                     resource: r.plural, subresource: info.subresource, name: info.name))
         try Self.checkQuery(query, verb: verb)
         if verb != "create" && !r.verbs.contains(verb) && info.subresource == nil {
@@ -28,7 +31,8 @@ extension APIServerCore {
         let tracked = ["create", "update", "patch"].contains(verb) && !r.isVirtual && info.subresource != "scale"
         let options = WriteOptions(dryRun: query.values["dryRun"]?.contains("All") == true,
                                    fieldManager: Self.managerName(query["fieldManager"], userAgent: request.headers[.userAgent]),
-                                   tracker: tracked ? surface.fieldManager(r, subresource: info.subresource) : nil)
+                                   tracker: tracked ? surface.fieldManager(r, subresource: info.subresource) : nil,
+                                   admission: admission.plugins.isEmpty ? nil : admission, user: user)
         if let dr = query["dryRun"], dr != "All" {
             throw APIError.badRequest("Invalid dryRun value: \(dr). Valid values: All")
         }
@@ -49,6 +53,9 @@ extension APIServerCore {
         case "create":
             if r.isVirtual {
                 return (verb, try await review(r, request: request, user: user))
+            }
+            if info.subresource == "token", r.group.isEmpty, r.plural == "serviceaccounts", let name = info.name, let namespace {
+                return (verb, try await tokenRequest(request, namespace: namespace, serviceAccount: name, dryRun: options.dryRun))
             }
             if info.name != nil || info.subresource != nil {
                 throw APIError.methodNotSupported(r, verb: "create")

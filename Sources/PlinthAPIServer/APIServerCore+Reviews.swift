@@ -73,7 +73,7 @@ extension APIServerCore {
 
     func decisionJSON(_ a: AuthorizationAttributes) async throws(APIError) -> JSON {
         switch await authorizer.authorize(a) {
-        case .allow: return ["allowed": true]
+        case .allow(let reason): return reason.isEmpty ? ["allowed": true] : ["allowed": true, "reason": .string(reason)]
         case .deny(let reason): return ["allowed": false, "denied": true, "reason": .string(reason)]
         case .noOpinion: return ["allowed": false]
         }

@@ -17,11 +17,18 @@ public final class APIServerCore: Sendable {
     public let metrics: APIMetrics
     let logger: Logger
     let readiness: ReadinessFlag
+    /// Login, token exchange and token issuing; nil when the server runs without a directory.
+    public let identity: IdentityService?
+    /// Admission plugins every client write passes through.
+    public let admission: AdmissionChain
 
-    public init(registry: ObjectRegistry, authenticator: any Authenticator, authorizer: any Authorizer, logger: Logger) {
+    public init(registry: ObjectRegistry, authenticator: any Authenticator, authorizer: any Authorizer,
+                identity: IdentityService? = nil, admission: AdmissionChain = AdmissionChain([]), logger: Logger) {
         self.registry = registry
+        self.admission = admission
         self.authenticator = authenticator
         self.authorizer = authorizer
+        self.identity = identity
         self.served = Mutex(APISurface(catalog: registry.catalog))
         self.metrics = APIMetrics()
         self.logger = logger
@@ -56,6 +63,10 @@ public final class APIServerCore: Sendable {
         let info = RequestInfo.parse(path: path)
         var verb = request.method.rawValue
         let response: Response
+        if path.hasPrefix("/wcp/"), let login = await handleLogin(request, path: path) {
+            metrics.record(verb: "create", resource: "", subresource: "", code: Int(login.status.code), duration: ContinuousClock.now - start)
+            return login
+        }
         do {
             let user = try await authenticate(request)
             switch info.kind {
@@ -94,8 +105,9 @@ public final class APIServerCore: Sendable {
             if a.verb == "get", ["/healthz", "/livez", "/readyz", "/version"].contains(where: { p == $0 || p.hasPrefix($0 + "/") }) {
                 return
             }
-            // Discovery and OpenAPI for every authenticated user (upstream's system:discovery).
-            if a.user.groups.contains("system:authenticated"), p.hasPrefix("/api") || p.hasPrefix("/openapi") {
+            // Discovery and OpenAPI for every authenticated user (upstream's system:discovery), and
+            // the list of namespaces they may use.
+            if a.user.groups.contains("system:authenticated"), p.hasPrefix("/api") || p.hasPrefix("/openapi") || p == "/wcp/namespaces" {
                 return
             }
         }
@@ -136,6 +148,8 @@ public final class APIServerCore: Sendable {
             return APIResponse.json(.ok, openAPI.index())
         case "/openapi/v2":
             return APIResponse.error(.pathNotFound())
+        case "/wcp/namespaces":
+            return try await accessibleNamespaces(user)
         default:
             break
         }

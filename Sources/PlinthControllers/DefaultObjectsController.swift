@@ -10,7 +10,8 @@ import ServiceLifecycle
 public struct DefaultObjectsController: Service {
     let core: APIServerCore
     let logger: Logger
-    public static let systemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"]
+    /// Upstream's system namespaces plus `plinth-system` (the user directory lives there).
+    public static let systemNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease", "plinth-system"]
 
     public init(core: APIServerCore, logger: Logger) {
         self.core = core
@@ -23,6 +24,21 @@ public struct DefaultObjectsController: Service {
         core.catalog.lookup(group: group, version: "v1", plural: plural)!
     }
 
+    /// Installs Plinth's own CRDs, and brings their spec up to date after an upgrade.
+    func installDefinitions() async {
+        let crds = type("apiextensions.k8s.io", "customresourcedefinitions")
+        for wanted in PlinthDefinitions.all {
+            guard let name = wanted.string("metadata", "name") else { continue }
+            await ensure(crds, namespace: nil, name: name, wanted)
+            _ = try? await registry.guaranteedUpdate(crds, namespace: nil, name: name, precondition: nil,
+                                                     options: WriteOptions(fieldManager: "plinth-controller")) { current throws(APIError) in
+                var next = current
+                next["spec"] = wanted["spec"]
+                return next
+            }
+        }
+    }
+
     public func run() async throws {
         let namespaces = type("", "namespaces")
         let cache = try registry.cache(namespaces)
@@ -30,6 +46,7 @@ public struct DefaultObjectsController: Service {
         for ns in Self.systemNamespaces {
             await ensure(namespaces, namespace: nil, name: ns, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(ns)]])
         }
+        await installDefinitions()
         await ensure(type("", "services"), namespace: "default", name: "kubernetes", [
             "apiVersion": "v1", "kind": "Service",
             "metadata": ["name": "kubernetes", "namespace": "default", "labels": ["component": "apiserver", "provider": "kubernetes"]],

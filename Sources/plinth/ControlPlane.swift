@@ -21,8 +21,14 @@ enum ControlPlane {
         let credentials = try ServerCredentials.loadOrCreate(in: dataDir, hosts: certHosts.filter { $0 != "0.0.0.0" && $0 != "::" })
         let storage = try SQLiteStore(path: dataDir + "/plinth.db")
         let registry = ObjectRegistry(storage: storage, catalog: ResourceCatalog(BuiltinResources.all), logger: logger)
-        let core = APIServerCore(registry: registry, authenticator: AdminTokenAuthenticator(token: credentials.adminToken),
-                                 authorizer: SystemMastersAuthorizer(), logger: logger)
+        let keys = try SigningKeyRing(directory: dataDir + "/signing-keys", legacyKeyPath: dataDir + "/token-signing.key")
+        let issuer = TokenIssuer(keys: keys, sessionLifetime: options.tokenLifetimeSeconds ?? 10 * 3600)
+        let directory = UserDirectory(registry: registry)
+        let tokens = TokenAuthenticator(issuer: issuer, directory: directory, registry: registry)
+        let core = APIServerCore(registry: registry,
+                                 authenticator: UnionAuthenticator([AdminTokenAuthenticator(token: credentials.adminToken), tokens]),
+                                 authorizer: UnionAuthorizer([SystemMastersAuthorizer(), RBACAuthorizer(registry: registry)]),
+                                 identity: IdentityService(directory: directory, issuer: issuer, tokens: tokens), logger: logger)
         let kubeconfigPath = dataDir + "/admin.kubeconfig"
         let announce = Announcer()
         let server = APIServerService(core: core, configuration: APIServerConfiguration(host: host, port: port, credentials: credentials),
@@ -42,6 +48,7 @@ enum ControlPlane {
             server,
             CompactionService(core: core, logger: logger),
             DefaultObjectsController(core: core, logger: logger),
+            RBACController(core: core, logger: logger),
             GarbageCollector(core: core, logger: logger),
             NamespaceController(core: core, logger: logger),
             PodTerminationController(core: core, logger: logger),

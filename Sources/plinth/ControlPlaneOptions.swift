@@ -16,6 +16,16 @@ struct ControlPlaneOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(name: .long, help: "Lifetime of login session tokens, e.g. 10h, 90m, 3600s.")
+    var tokenLifetime: String = "10h"
+
+    /// `--token-lifetime` in seconds.
+    var tokenLifetimeSeconds: TimeInterval? {
+        let units: [Character: TimeInterval] = ["h": 3600, "m": 60, "s": 1]
+        guard let unit = tokenLifetime.last.flatMap({ units[$0] }), let n = Double(tokenLifetime.dropLast()), n > 0 else { return nil }
+        return n * unit
+    }
+
     var resolvedDataDir: String {
         if let dataDir { return (dataDir as NSString).expandingTildeInPath }
         let home = ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()
@@ -45,5 +55,6 @@ struct ControlPlaneOptions: ParsableArguments {
         _ = try hostAndPort()
         guard storage == "sqlite" else { throw ValidationError("--storage: only 'sqlite' is available in this build") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level \(logLevel)") }
+        guard tokenLifetimeSeconds != nil else { throw ValidationError("--token-lifetime: expected a duration such as 10h, 90m or 3600s, got \(tokenLifetime)") }
     }
 }

@@ -13,10 +13,22 @@ public struct WriteOptions: Sendable {
     /// When set, writes record field ownership in `metadata.managedFields` (requests from
     /// clients; server-side apply records its own).
     public var tracker: FieldManager?
-    public init(dryRun: Bool = false, fieldManager: String? = nil, tracker: FieldManager? = nil) {
+    /// Admission plugins to run (requests from clients, and controllers acting for them).
+    public var admission: AdmissionChain?
+    /// Who asked, for admission.
+    public var user: UserInfo?
+    public init(dryRun: Bool = false, fieldManager: String? = nil, tracker: FieldManager? = nil,
+                admission: AdmissionChain? = nil, user: UserInfo? = nil) {
         self.dryRun = dryRun
         self.fieldManager = fieldManager
         self.tracker = tracker
+        self.admission = admission
+        self.user = user
+    }
+
+    func attributes(_ op: AdmissionAttributes.Operation, _ r: ResourceType, namespace: String?, name: String,
+                    subresource: String? = nil) -> AdmissionAttributes {
+        AdmissionAttributes(operation: op, resource: r, subresource: subresource, namespace: namespace, name: name, user: user, dryRun: dryRun)
     }
 
     func track(live: JSON?, new: JSON) -> JSON {
@@ -193,6 +205,8 @@ public final class ObjectRegistry: Sendable {
         if r.tracksGeneration { meta["generation"] = 1 } else { meta["generation"] = nil }
         object["metadata"] = .object(meta)
         object = ObjectDefaulter.prepareForCreate(r, object)
+        let admission = options.admission.map { ($0, options.attributes(.create, r, namespace: namespace, name: name)) }
+        if let (chain, attrs) = admission { try await chain.mutate(&object, old: nil, attrs) }
         object = try customResourceRules(r, object, name: name)
         if r.group.isEmpty && r.kind == "Service" {
             let services = try cache(r)
@@ -203,6 +217,7 @@ public final class ObjectRegistry: Sendable {
         if r.namespaced, let namespace {
             try await requireNamespace(namespace, creating: r, name: name)
         }
+        if let (chain, attrs) = admission { try await chain.validate(object, old: nil, attrs) }
         object = options.track(live: nil, new: object)
         object = Self.canonicalOrder(object, r)
         let bytes = object.serialized()
@@ -278,10 +293,13 @@ public final class ObjectRegistry: Sendable {
             if let precondition, precondition != current.revision { throw APIError.conflict(r, name) }
             var next = try transform(current.object)
             next = ObjectDefaulter.prepareForUpdate(r, next, old: current.object)
+            let admission = options.admission.map { ($0, options.attributes(.update, r, namespace: namespace, name: name)) }
+            if let (chain, attrs) = admission { try await chain.mutate(&next, old: current.object, attrs) }
             if r.group.isEmpty && r.kind == "Service" { next = ServiceAddressAllocator.keepAllocated(next, old: current.object) }
             next = try customResourceRules(r, next, old: current.object, name: name)
             try ObjectValidator.validateUpdate(r, next, old: current.object, name: name)
             try DeletionPlan.checkNoNewFinalizers(r, next, old: current.object, name: name)
+            if let (chain, attrs) = admission { try await chain.validate(next, old: current.object, attrs) }
             next[path: ["metadata", "resourceVersion"]] = nil
             var live = current.object
             live[path: ["metadata", "resourceVersion"]] = nil

@@ -28,6 +28,8 @@ public final class WatchCache: Sendable {
         var items: [String: CachedObject] = [:]
         var sortedKeys: [String] = []
         var revision: Int64 = 0
+        /// Bumped whenever `items` changes, so readers can rebuild derived indexes only then.
+        var contentGeneration = 0
         var ready = false
         var history: [(event: CacheWatchEvent, revision: Int64)] = []
         var historyStart = 0
@@ -83,6 +85,7 @@ public final class WatchCache: Sendable {
             s.watchers = [:]
             s.items = fresh
             s.sortedKeys = fresh.keys.sorted()
+            s.contentGeneration += 1
             s.revision = revision
             s.history = []
             s.historyStart = 0
@@ -114,6 +117,7 @@ public final class WatchCache: Sendable {
         let publish = feed?.hasSubscribers == true
         var published: [ObjectChange] = []
         let (resume, askAgain) = state.withLock { s -> ([CheckedContinuation<Bool, Never>], Bool) in
+            if !converted.isEmpty { s.contentGeneration += 1 }
             for (e, o) in converted {
                 let event: CacheWatchEvent
                 let previous = s.items[e.key]
@@ -205,6 +209,10 @@ public final class WatchCache: Sendable {
 
     /// The cache's revision (everything up to it has been applied).
     public var revision: Int64 { state.withLock { $0.revision } }
+
+    /// Changes whenever the cached objects change (not on progress alone): a cheap key for
+    /// indexes built from this cache's content.
+    public var contentGeneration: Int { state.withLock { $0.contentGeneration } }
 
     public func waitUntilReady() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in

@@ -71,12 +71,12 @@ public struct AuthorizationAttributes: Sendable {
 }
 
 public enum AuthorizationDecision: Sendable, Equatable {
-    case allow
+    case allow(reason: String)
     case deny(reason: String)
     case noOpinion
 }
 
-/// Decides whether a request may proceed. RBAC fills this in with the identity issue.
+/// Decides whether a request may proceed.
 public protocol Authorizer: Sendable {
     func authorize(_ attributes: AuthorizationAttributes) async -> AuthorizationDecision
 }
@@ -85,6 +85,20 @@ public protocol Authorizer: Sendable {
 public struct SystemMastersAuthorizer: Authorizer {
     public init() {}
     public func authorize(_ a: AuthorizationAttributes) async -> AuthorizationDecision {
-        a.user.groups.contains("system:masters") ? .allow : .noOpinion
+        a.user.groups.contains("system:masters") ? .allow(reason: "") : .noOpinion
+    }
+}
+
+/// Asks each authorizer in turn; the first that allows or denies decides.
+public struct UnionAuthorizer: Authorizer {
+    let members: [any Authorizer]
+    public init(_ members: [any Authorizer]) { self.members = members }
+    public func authorize(_ a: AuthorizationAttributes) async -> AuthorizationDecision {
+        for m in members {
+            let d = await m.authorize(a)
+            if case .noOpinion = d { continue }
+            return d
+        }
+        return .noOpinion
     }
 }
