@@ -53,8 +53,8 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // Controllers that run inside the control plane (namespace defaults, …).
         .target(name: "PlinthControllers", dependencies: ["PlinthJSON", "PlinthAPIMachinery", "PlinthAPIServer"], swiftSettings: swiftSettings),
-        // The API benchmark client.
-        .target(name: "PlinthBench", dependencies: [
+        // The API client the CLI commands use: kubeconfig reading and merging, JSON requests.
+        .target(name: "PlinthClient", dependencies: [
             "PlinthJSON",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -62,9 +62,20 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
+        // The API benchmark client.
+        .target(name: "PlinthBench", dependencies: [
+            "PlinthJSON", "PlinthClient",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Yams", package: "Yams"),
+        ], swiftSettings: swiftSettings),
         .executableTarget(name: "plinth", dependencies: [
-            "PlinthAPIServer", "PlinthStorageSQLite", "PlinthControllers", "PlinthBench",
+            "PlinthAPIServer", "PlinthStorageSQLite", "PlinthControllers", "PlinthBench", "PlinthClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: swiftSettings),

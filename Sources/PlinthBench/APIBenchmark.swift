@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import PlinthClient
 import PlinthJSON
 import Yams
 
@@ -46,7 +47,7 @@ public struct APIBenchmark: Sendable {
     }
 
     public func run() async throws {
-        let kc = try Kubeconfig.load(path: kubeconfigPath)
+        let kc = try ClientConfig.load(path: kubeconfigPath)
 
         var config = HTTPClient.Configuration(
             tlsConfiguration: kc.tls,
@@ -67,7 +68,7 @@ public struct APIBenchmark: Sendable {
 
     // MARK: - Phases
 
-    private func run(client: HTTPClient, kc: Kubeconfig) async throws {
+    private func run(client: HTTPClient, kc: ClientConfig) async throws {
         let server = kc.server
         var getHeaders = HTTPHeaders()
         getHeaders.add(name: "User-Agent", value: "plinth-bench")

@@ -34,8 +34,20 @@ public final class SigningKeyRing: Sendable {
         state = Mutex((keys, .now))
     }
 
-    /// The key that signs new tokens.
-    public var signingKey: Key { state.withLock { $0.keys.last! } }
+    /// The key that signs new tokens: the newest, re-reading the directory every 30 seconds so a
+    /// rotation (`plinth keys rotate`) takes effect without a restart.
+    public var signingKey: Key {
+        let stale = state.withLock { s -> Bool in
+            guard ContinuousClock.now - s.lastReload > .seconds(30) else { return false }
+            s.lastReload = .now
+            return true
+        }
+        if stale {
+            let loaded = Self.load(directory)
+            state.withLock { if !loaded.isEmpty { $0.keys = loaded } }
+        }
+        return state.withLock { $0.keys.last! }
+    }
 
     /// Every key that verifies, oldest first.
     public var keys: [Key] { state.withLock { $0.keys } }

@@ -14,15 +14,23 @@ import Musl
 import Darwin
 #endif
 
-struct Kubeconfig {
-    var server: String
-    var tls: TLSConfiguration
-    var authorization: String?
+/// What a kubeconfig says about reaching the API: the current context's server, TLS settings and
+/// credentials (token, token file or client certificate).
+public struct ClientConfig: Sendable {
+    public var server: String
+    public var tls: TLSConfiguration
+    public var authorization: String?
 
-    static func load(path: String) throws -> Kubeconfig {
-        guard let bytes = readFile(path) else { throw BenchError("cannot read kubeconfig \(path)") }
+    public init(server: String, tls: TLSConfiguration, authorization: String?) {
+        self.server = server
+        self.tls = tls
+        self.authorization = authorization
+    }
+
+    public static func load(path: String) throws -> ClientConfig {
+        guard let bytes = readFile(path) else { throw ClientError("cannot read kubeconfig \(path)") }
         guard let root = try Yams.compose(yaml: String(decoding: bytes, as: UTF8.self)) else {
-            throw BenchError("kubeconfig \(path) is empty")
+            throw ClientError("kubeconfig \(path) is empty")
         }
 
         func named(_ list: String, _ name: String?) -> Node? {
@@ -38,7 +46,7 @@ struct Kubeconfig {
         let current = root["current-context"]?.string ?? ""
         if !current.isEmpty {
             guard let ctx = named("contexts", current) else {
-                throw BenchError("kubeconfig \(path): current-context \"\(current)\" is not among its contexts")
+                throw ClientError("kubeconfig \(path): current-context \"\(current)\" is not among its contexts")
             }
             clusterName = ctx["context"]?["cluster"]?.string
             userName = ctx["context"]?["user"]?.string
@@ -48,19 +56,19 @@ struct Kubeconfig {
         }
 
         guard let clusterEntry = named("clusters", clusterName), let cluster = clusterEntry["cluster"] else {
-            throw BenchError("kubeconfig \(path): no cluster \(clusterName.map { "\"\($0)\"" } ?? "")")
+            throw ClientError("kubeconfig \(path): no cluster \(clusterName.map { "\"\($0)\"" } ?? "")")
         }
         guard var server = cluster["server"]?.string, !server.isEmpty else {
-            throw BenchError("kubeconfig \(path): the cluster has no server")
+            throw ClientError("kubeconfig \(path): the cluster has no server")
         }
         while server.hasSuffix("/") { server.removeLast() }
 
         var tls = TLSConfiguration.makeClientConfiguration()
         if let ca = cluster["certificate-authority-data"]?.string, !ca.isEmpty {
-            guard let pem = base64Decode(ca) else { throw BenchError("kubeconfig: bad certificate-authority-data") }
+            guard let pem = base64Decode(ca) else { throw ClientError("kubeconfig: bad certificate-authority-data") }
             tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(pem))
         } else if let caFile = cluster["certificate-authority"]?.string, !caFile.isEmpty {
-            guard let pem = readFile(caFile) else { throw BenchError("cannot read certificate-authority \(caFile)") }
+            guard let pem = readFile(caFile) else { throw ClientError("cannot read certificate-authority \(caFile)") }
             tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(pem))
         }
         if cluster["insecure-skip-tls-verify"]?.bool == true {
@@ -89,6 +97,6 @@ struct Kubeconfig {
                 tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: keyPEM, format: .pem))
             }
         }
-        return Kubeconfig(server: server, tls: tls, authorization: authorization)
+        return ClientConfig(server: server, tls: tls, authorization: authorization)
     }
 }

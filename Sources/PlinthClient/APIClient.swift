@@ -1,0 +1,51 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import PlinthJSON
+
+/// A small Kubernetes API client for the `plinth` commands: JSON requests with the kubeconfig's
+/// server, TLS settings and credentials. Failures come back as the server's Status message.
+public final class APIClient: Sendable {
+    public let config: ClientConfig
+    let http: HTTPClient
+
+    public init(config: ClientConfig) {
+        self.config = config
+        var c = HTTPClient.Configuration(tlsConfiguration: config.tls, redirectConfiguration: .disallow,
+                                         timeout: .init(connect: .seconds(10), read: .seconds(60)))
+        c.httpVersion = .http1Only
+        http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: c)
+    }
+
+    public func shutdown() async { try? await http.shutdown() }
+
+    /// Sends one request; returns the status code and the body parsed as JSON (null when empty or not JSON).
+    public func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, contentType: String = "application/json",
+                     authorization: String? = nil) async throws -> (status: UInt, body: JSON) {
+        var r = HTTPClientRequest(url: config.server + path)
+        r.method = method
+        r.headers.add(name: "Accept", value: "application/json")
+        r.headers.add(name: "User-Agent", value: "plinth-cli")
+        if let auth = authorization ?? config.authorization { r.headers.add(name: "Authorization", value: auth) }
+        if let body {
+            r.headers.add(name: "Content-Type", value: contentType)
+            r.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response = try await http.execute(r, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        let json = (try? JSON.parse(Array(bytes.readableBytesView))) ?? .null
+        return (response.status.code, json)
+    }
+
+    /// Like `send`, but a non-2xx answer throws with the server's message.
+    @discardableResult
+    public func request(_ method: HTTPMethod, _ path: String, _ body: JSON? = nil, contentType: String = "application/json") async throws -> JSON {
+        let (status, json) = try await send(method, path, body: body?.serialized(), contentType: contentType)
+        guard (200..<300).contains(status) else {
+            throw ClientError("Error from server (\(json.string("reason") ?? "HTTP \(status)")): \(json.string("message") ?? "HTTP \(status)")")
+        }
+        return json
+    }
+}
