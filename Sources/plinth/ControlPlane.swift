@@ -28,7 +28,10 @@ enum ControlPlane {
         let core = APIServerCore(registry: registry,
                                  authenticator: UnionAuthenticator([AdminTokenAuthenticator(token: credentials.adminToken), tokens]),
                                  authorizer: UnionAuthorizer([SystemMastersAuthorizer(), RBACAuthorizer(registry: registry)]),
-                                 identity: IdentityService(directory: directory, issuer: issuer, tokens: tokens), logger: logger)
+                                 identity: IdentityService(directory: directory, issuer: issuer, tokens: tokens),
+                                 admission: AdmissionChain([NamespaceSelfService(registry: registry), LimitRanger(registry: registry),
+                                                            ResourceQuotaAdmission(registry: registry)]),
+                                 logger: logger)
         let kubeconfigPath = dataDir + "/admin.kubeconfig"
         let announce = Announcer()
         let server = APIServerService(core: core, configuration: APIServerConfiguration(host: host, port: port, credentials: credentials),
@@ -49,6 +52,8 @@ enum ControlPlane {
             CompactionService(core: core, logger: logger),
             DefaultObjectsController(core: core, logger: logger),
             RBACController(core: core, logger: logger),
+            ResourceQuotaController(core: core, logger: logger),
+            NamespacePolicyController(core: core, logger: logger),
             GarbageCollector(core: core, logger: logger),
             NamespaceController(core: core, logger: logger),
             PodTerminationController(core: core, logger: logger),

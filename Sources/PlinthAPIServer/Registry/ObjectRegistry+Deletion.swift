@@ -16,7 +16,7 @@ extension ObjectRegistry {
     /// namespace finalizers. Retries when the object changes underneath unless preconditions pin it.
     public func delete(_ r: ResourceType, namespace: String?, name: String, options: DeleteOptions,
                        write: WriteOptions = WriteOptions()) async throws(APIError) -> DeleteResult {
-        if r.group.isEmpty && r.kind == "Namespace" && ["default", "kube-system", "kube-public"].contains(name) {
+        if r.group.isEmpty && r.kind == "Namespace" && ["default", "kube-system", "kube-public", "plinth-system"].contains(name) {
             throw APIError.forbidden("namespaces \"\(name)\" is forbidden: this namespace may not be deleted", name: name, group: "", kind: "namespaces")
         }
         let key = r.key(namespace: namespace, name: name)

@@ -206,7 +206,11 @@ public final class ObjectRegistry: Sendable {
         object["metadata"] = .object(meta)
         object = ObjectDefaulter.prepareForCreate(r, object)
         let admission = options.admission.map { ($0, options.attributes(.create, r, namespace: namespace, name: name)) }
-        if let (chain, attrs) = admission { try await chain.mutate(&object, old: nil, attrs) }
+        if let (chain, attrs) = admission {
+            try await chain.mutate(&object, old: nil, attrs)
+            // Admission may have filled requests and limits (LimitRange): the QoS class follows them.
+            if r.group.isEmpty && r.kind == "Pod" { object[path: ["status", "qosClass"]] = .string(ObjectDefaulter.qosClass(object["spec"] ?? [:])) }
+        }
         object = try customResourceRules(r, object, name: name)
         if r.group.isEmpty && r.kind == "Service" {
             let services = try cache(r)

@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import PlinthAPIMachinery
+import PlinthAPIServer
+import PlinthJSON
+import ServiceLifecycle
+
+/// Keeps `status.hard` and `status.used` of every ResourceQuota true: copies `spec.hard` when it
+/// changes and recomputes usage from the objects in the namespace when something there is
+/// deleted or finishes (admission charges creates; this gives back what goes away), plus a full
+/// pass every 30 seconds as upstream's resync.
+public struct ResourceQuotaController: Service {
+    let core: APIServerCore
+    let logger: Logger
+
+    public init(core: APIServerCore, logger: Logger) {
+        self.core = core
+        self.logger = logger
+    }
+
+    var registry: ObjectRegistry { core.registry }
+    var quotas: ResourceType { core.catalog.lookup(group: "", version: "v1", plural: "resourcequotas")! }
+
+    public func run() async throws {
+        let changes = registry.changes.subscribe()
+        let cache = try registry.cache(quotas)
+        await cache.waitUntilReady()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.follow(changes) }
+            group.addTask {
+                await cancelWhenGracefulShutdown {
+                    while !Task.isCancelled {
+                        await self.reconcileAll()
+                        try? await Task.sleep(for: .seconds(30))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Namespaces whose usage may have dropped, or whose quotas changed, are reconciled at once.
+    func follow(_ changes: AsyncStream<ObjectChange>) async {
+        await cancelWhenGracefulShutdown {
+            for await change in changes {
+                let r = change.resource
+                var namespace: String?
+                switch change.event {
+                case .deleted(let o):
+                    namespace = o.namespace
+                case .added(let o) where r.group.isEmpty && r.plural == "resourcequotas":
+                    namespace = o.namespace
+                case .modified(let o):
+                    if r.group.isEmpty && r.plural == "resourcequotas" {
+                        if o.object[path: ["spec", "hard"]] != o.object[path: ["status", "hard"]] { namespace = o.namespace }
+                    } else if r.group.isEmpty && r.plural == "pods",
+                              ["Succeeded", "Failed"].contains(o.object.string("status", "phase") ?? "") || o.object[path: ["metadata", "deletionTimestamp"]] != nil {
+                        namespace = o.namespace
+                    }
+                default:
+                    break
+                }
+                guard let ns = namespace, r.namespaced, !QuotaUsage.isIgnored(r) || r.plural == "resourcequotas" else { continue }
+                await reconcile(namespace: ns)
+            }
+        }
+    }
+
+    func reconcileAll() async {
+        guard let cache = try? registry.cache(quotas) else { return }
+        let namespaces = Set(cache.list(prefix: quotas.keyPrefix, startKey: nil, limit: 0, filter: .everything).items.compactMap(\.namespace))
+        for ns in namespaces.sorted() { await reconcile(namespace: ns) }
+    }
+
+    /// Recomputes every quota of one namespace and writes the ones whose status is off.
+    func reconcile(namespace: String) async {
+        guard let cache = try? registry.cache(quotas) else { return }
+        try? await cache.waitUntilConsistent()
+        let items = cache.list(prefix: quotas.keyPrefix(namespace: namespace), startKey: nil, limit: 0, filter: .everything).items
+        guard !items.isEmpty else { return }
+        let now = Int64(Date().timeIntervalSince1970)
+        var objectsByKind: [String: (ResourceType, [JSON])] = [:]
+        for item in items {
+            let quota = item.object
+            let hard = QuotaUsage.resourceList(quota[path: ["spec", "hard"]])
+            var used: [String: Quantity] = [:]
+            for name in hard.keys { used[name] = Quantity(value: 0, format: .decimalSI) }
+            for r in kinds(for: Array(hard.keys)) {
+                let objects: [JSON]
+                if let cached = objectsByKind[r.keyPrefix] { objects = cached.1 } else {
+                    guard let c = try? registry.cache(r) else { continue }
+                    objects = c.list(prefix: r.keyPrefix(namespace: namespace), startKey: nil, limit: 0, filter: .everything).items.map(\.object)
+                    objectsByKind[r.keyPrefix] = (r, objects)
+                }
+                for o in objects where QuotaUsage.matchesScopes(quota: quota, object: o, r) {
+                    for (k, v) in QuotaUsage.usage(of: o, r, now: now) where hard[k] != nil { used[k] = used[k].map { $0 + v } ?? v }
+                }
+            }
+            let status: JSON = ["hard": QuotaUsage.json(hard), "used": QuotaUsage.json(used)]
+            if quota["status"] == status { continue }
+            do {
+                _ = try await registry.guaranteedUpdate(quotas, namespace: namespace, name: item.name, precondition: item.revision,
+                                                        options: WriteOptions(fieldManager: "resourcequota-controller")) { current throws(APIError) in
+                    var next = current
+                    next["status"] = status
+                    return next
+                }
+            } catch where error.code == 409 || error.code == 404 {
+                continue  // changed meanwhile; the change brings us back
+            } catch {
+                logger.warning("resourcequota \(namespace)/\(item.name): \(error)")
+            }
+        }
+    }
+
+    /// The kinds whose objects count toward these quota resource names.
+    func kinds(for names: [String]) -> [ResourceType] {
+        var plurals: [(String, String)] = []
+        for name in names {
+            if name.hasPrefix("count/") {
+                let rest = name.dropFirst("count/".count)
+                if let dot = rest.firstIndex(of: ".") { plurals.append((String(rest[rest.index(after: dot)...]), String(rest[..<dot]))) }
+                else { plurals.append(("", String(rest))) }
+            } else if name.hasPrefix("services") {
+                plurals.append(("", "services"))
+            } else if name == "persistentvolumeclaims" || name.hasSuffix("storage") && !name.contains("ephemeral") || name.contains(".storageclass.") {
+                plurals.append(("", "persistentvolumeclaims"))
+            } else if ["configmaps", "secrets", "replicationcontrollers", "resourcequotas"].contains(name) {
+                plurals.append(("", name))
+            } else {
+                plurals.append(("", "pods"))
+            }
+        }
+        var seen = Set<String>()
+        return plurals.compactMap { group, plural in
+            guard seen.insert(group + "/" + plural).inserted else { return nil }
+            return core.catalog.storedResources.first { $0.group == group && $0.plural == plural }
+        }
+    }
+}
