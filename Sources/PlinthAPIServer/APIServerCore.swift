@@ -96,7 +96,40 @@ public final class APIServerCore: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }
         let token = String(parts[1].trimmingASCIIWhitespace())
         guard let user = await authenticator.authenticate(bearerToken: token) else { throw APIError.unauthorized }
-        return user
+        return try await impersonated(request, by: user)
+    }
+
+    /// Upstream's impersonation: `Impersonate-User`/`-Group`/`-Uid`/`-Extra-*` headers act as
+    /// another user when the caller may `impersonate` each of them.
+    func impersonated(_ request: Request, by user: UserInfo) async throws(APIError) -> UserInfo {
+        let header = { (name: String) -> [String] in
+            request.headers.compactMap { $0.name.canonicalName.lowercased() == name ? $0.value : nil }
+        }
+        let groups = header("impersonate-group")
+        let uid = header("impersonate-uid").first
+        guard let name = header("impersonate-user").first else {
+            if !groups.isEmpty || uid != nil {
+                throw APIError(code: 500, reason: "InternalError", message: "Internal error occurred: requested [{Group  \(groups.first ?? "")  authentication.k8s.io/v1  }] without impersonating a user")
+            }
+            return user
+        }
+        func check(_ resource: String, _ value: String, namespace: String? = nil, group: String = "") async throws(APIError) {
+            let a = AuthorizationAttributes(user: user, verb: "impersonate", namespace: namespace, group: group, resource: resource, name: value)
+            if case .allow = await authorizer.authorize(a) { return }
+            throw APIError.forbidden(Self.forbiddenMessage(a), name: value, group: group, kind: resource)
+        }
+        var result = UserInfo(username: name, uid: uid ?? "", groups: groups)
+        let sa = name.split(separator: ":", omittingEmptySubsequences: false)
+        if sa.count == 4, sa[0] == "system", sa[1] == "serviceaccount" {
+            try await check("serviceaccounts", String(sa[3]), namespace: String(sa[2]))
+            if groups.isEmpty { result.groups = ["system:serviceaccounts", "system:serviceaccounts:\(sa[2])"] }
+        } else {
+            try await check("users", name)
+        }
+        for g in groups { try await check("groups", g) }
+        if let uid { try await check("uids", uid, group: "authentication.k8s.io") }
+        if name != "system:anonymous", !result.groups.contains("system:authenticated") { result.groups.append("system:authenticated") }
+        return result
     }
 
     func authorize(_ a: AuthorizationAttributes) async throws(APIError) {
