@@ -185,7 +185,9 @@ extension APIServerCore {
         var body = request.body
         do {
             let buffer = try await body.collect(upTo: BodyDecoder.maxBodyBytes)
-            return Array(buffer.readableBytesView)
+            let bytes = Array(buffer.readableBytesView)
+            if audit?.policy.keepsBodies == true, let trace = Self.trace { trace.body = bytes }
+            return bytes
         } catch is NIOTooManyBytesError {
             throw APIError.requestEntityTooLarge(limit: BodyDecoder.maxBodyBytes)
         } catch {

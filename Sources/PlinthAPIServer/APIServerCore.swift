@@ -21,11 +21,14 @@ public final class APIServerCore: Sendable {
     public let identity: IdentityService?
     /// Admission plugins every client write passes through.
     public let admission: AdmissionChain
+    /// Where every request is recorded, when auditing is on.
+    public let audit: AuditLog?
 
     public init(registry: ObjectRegistry, authenticator: any Authenticator, authorizer: any Authorizer,
-                identity: IdentityService? = nil, admission: AdmissionChain = AdmissionChain([]), logger: Logger) {
+                identity: IdentityService? = nil, admission: AdmissionChain = AdmissionChain([]), audit: AuditLog? = nil, logger: Logger) {
         self.registry = registry
         self.admission = admission
+        self.audit = audit
         self.authenticator = authenticator
         self.authorizer = authorizer
         self.identity = identity
@@ -61,33 +64,56 @@ public final class APIServerCore: Sendable {
         let path = request.uri.path
         let query = QueryParameters(request.uri.query)
         let info = RequestInfo.parse(path: path)
-        var verb = request.method.rawValue
-        let response: Response
         if path.hasPrefix("/wcp/"), let login = await handleLogin(request, path: path) {
             metrics.record(verb: "create", resource: "", subresource: "", code: Int(login.status.code), duration: ContinuousClock.now - start)
             return login
         }
+        let trace = RequestTrace()
+        let received = Date()
+        let (verb, response) = await Self.$trace.withValue(trace) {
+            await respond(request, path: path, query: query, info: info, trace: trace)
+        }
+        metrics.record(verb: verb, resource: info.kind == .resource ? info.resource : "", subresource: info.subresource ?? "",
+                       code: Int(response.status.code), duration: ContinuousClock.now - start)
+        if let audit { record(audit, request, info: info, trace: trace, code: Int(response.status.code), received: received) }
+        return response
+    }
+
+    /// Authenticates, authorizes and handles one request; errors become Status responses.
+    func respond(_ request: Request, path: String, query: QueryParameters, info: RequestInfo, trace: RequestTrace) async -> (String, Response) {
+        var verb = request.method.rawValue
         do {
             let user = try await authenticate(request)
+            trace.user = user
             switch info.kind {
             case .nonResource:
                 verb = request.method == .get || request.method == .head ? "get" : request.method.rawValue.lowercased()
                 try await authorize(AuthorizationAttributes(user: user, verb: verb, path: path))
-                response = try await handleNonResource(request, path: path, query: query, user: user)
+                return (verb, try await handleNonResource(request, path: path, query: query, user: user))
             case .resource:
                 let result = try await handleResource(request, info: info, query: query, user: user)
-                verb = result.verb
-                response = result.response
+                return (result.verb, result.response)
             }
         } catch let e as APIError {
-            response = APIResponse.error(e)
+            return (verb, APIResponse.error(e))
         } catch {
             logger.error("internal error on \(request.method) \(path): \(error)")
-            response = APIResponse.error(.internalError("\(error)"))
+            return (verb, APIResponse.error(.internalError("\(error)")))
         }
-        metrics.record(verb: verb, resource: info.kind == .resource ? info.resource : "", subresource: info.subresource ?? "",
-                       code: Int(response.status.code), duration: ContinuousClock.now - start)
-        return response
+    }
+
+    /// One audit event for a finished request (anonymous requests that never authenticated too).
+    func record(_ audit: AuditLog, _ request: Request, info: RequestInfo, trace: RequestTrace, code: Int, received: Date) {
+        let user = trace.user ?? .anonymous
+        let isResource = info.kind == .resource
+        let verb = isResource ? Self.verb(method: request.method, hasName: info.name != nil, watch: QueryParameters(request.uri.query).bool("watch"))
+                              : (request.method == .get || request.method == .head ? "get" : request.method.rawValue.lowercased())
+        let namespace = info.namespace ?? (isResource && info.group.isEmpty && info.resource == "namespaces" ? info.name : nil)
+        audit.record(AuditLog.Entry(user: user, impersonator: trace.impersonator, verb: verb, requestURI: request.uri.description,
+                                    sourceIP: nil, userAgent: request.headers[.userAgent], group: info.group, version: info.version,
+                                    resource: isResource ? info.resource : "", subresource: info.subresource, namespace: namespace,
+                                    name: info.name, path: isResource ? nil : request.uri.path, code: code, received: received,
+                                    requestBody: trace.body))
     }
 
     func authenticate(_ request: Request) async throws(APIError) -> UserInfo {
@@ -96,7 +122,9 @@ public final class APIServerCore: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.unauthorized }
         let token = String(parts[1].trimmingASCIIWhitespace())
         guard let user = await authenticator.authenticate(bearerToken: token) else { throw APIError.unauthorized }
-        return try await impersonated(request, by: user)
+        let acting = try await impersonated(request, by: user)
+        if acting != user { Self.trace?.impersonator = user }
+        return acting
     }
 
     /// Upstream's impersonation: `Impersonate-User`/`-Group`/`-Uid`/`-Extra-*` headers act as
@@ -206,6 +234,19 @@ public final class APIServerCore: Sendable {
         }
         throw APIError.pathNotFound()
     }
+}
+
+/// What the audit log needs to know about a request that handlers learn along the way: who
+/// (and who impersonated), and the body when the policy keeps bodies.
+final class RequestTrace: @unchecked Sendable {
+    // Written and read by the one task handling the request.
+    var user: UserInfo?
+    var impersonator: UserInfo?
+    var body: [UInt8]?
+}
+
+extension APIServerCore {
+    @TaskLocal static var trace: RequestTrace?
 }
 
 /// A one-way flag: once set, stays set.

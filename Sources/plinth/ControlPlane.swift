@@ -21,6 +21,13 @@ enum ControlPlane {
         let credentials = try ServerCredentials.loadOrCreate(in: dataDir, hosts: certHosts.filter { $0 != "0.0.0.0" && $0 != "::" })
         let storage = try SQLiteStore(path: dataDir + "/plinth.db")
         let registry = ObjectRegistry(storage: storage, catalog: ResourceCatalog(BuiltinResources.all), logger: logger)
+        var audit: AuditLog?
+        if options.auditLog != "off" {
+            var policy = AuditPolicy.default
+            if let file = options.auditPolicy { policy = try AuditPolicy(file: file) }
+            audit = AuditLog(path: options.auditLog ?? dataDir + "/audit.log", policy: policy,
+                             maxBytes: options.auditLogMaxsize << 20, maxBackups: options.auditLogMaxbackup, logger: logger)
+        }
         let keys = try SigningKeyRing(directory: dataDir + "/signing-keys", legacyKeyPath: dataDir + "/token-signing.key")
         let issuer = TokenIssuer(keys: keys, sessionLifetime: options.tokenLifetimeSeconds ?? 10 * 3600)
         let directory = UserDirectory(registry: registry)
@@ -31,7 +38,7 @@ enum ControlPlane {
                                  identity: IdentityService(directory: directory, issuer: issuer, tokens: tokens),
                                  admission: AdmissionChain([NamespaceSelfService(registry: registry), LimitRanger(registry: registry),
                                                             ResourceQuotaAdmission(registry: registry)]),
-                                 logger: logger)
+                                 audit: audit, logger: logger)
         let kubeconfigPath = dataDir + "/admin.kubeconfig"
         let announce = Announcer()
         let server = APIServerService(core: core, configuration: APIServerConfiguration(host: host, port: port, credentials: credentials),
@@ -46,7 +53,8 @@ enum ControlPlane {
             await announce.listening(url: url)
         }
         let readyWatcher = ReadyAnnouncer(core: core, announce: announce, kubeconfigPath: kubeconfigPath, role: role, started: started)
-        let services: [any Service] = [
+        // The audit log is first so it stops last, after everything that records into it.
+        let services: [any Service] = (audit.map { [$0] } ?? []) + [
             WatchCacheService(core: core, logger: logger),
             server,
             CompactionService(core: core, logger: logger),

@@ -16,6 +16,18 @@ struct ControlPlaneOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(name: .long, help: "Audit log file (JSON lines of audit.k8s.io/v1 Events; default: DATA-DIR/audit.log; 'off' disables).")
+    var auditLog: String?
+
+    @Option(name: .long, help: "Audit policy file (audit.k8s.io/v1 Policy, YAML or JSON). Default: every request at Metadata except health, metrics and discovery reads.")
+    var auditPolicy: String?
+
+    @Option(name: .long, help: "Rotate the audit log when it passes this many megabytes.")
+    var auditLogMaxsize: Int = 100
+
+    @Option(name: .long, help: "How many rotated audit logs to keep.")
+    var auditLogMaxbackup: Int = 5
+
     @Option(name: .long, help: "Lifetime of login session tokens, e.g. 10h, 90m, 3600s.")
     var tokenLifetime: String = "10h"
 

@@ -50,6 +50,10 @@ struct GovernanceTests {
         let pods = try s.kubectl("get", "pods", "-n", ns, "-o", "name").stdout.split(separator: "\n")
         #expect(pods.count == 10)
         #expect(try s.kubectl("get", "quota", "q", "-n", ns, "-o", "jsonpath={.status.used.pods}").stdout == "10")
+        try await Task.sleep(for: .milliseconds(300))
+        let audited = try IdentityTests.auditEvents(s).filter { $0.string("objectRef", "namespace") == ns && $0.string("verb") == "create" && $0.string("objectRef", "resource") == "pods" }
+        #expect(audited.filter { $0[path: ["responseStatus", "code"]]?.intValue == 201 }.count == 10)
+        #expect(audited.filter { $0[path: ["responseStatus", "code"]]?.intValue == 403 }.count == 40)
 
         // Deleting pods gives the quota back (the controller recomputes usage).
         #expect(try s.kubectl("delete", "pod", "p-0", "p-1", "p-2", "p-3", "p-4", "p-5", "p-6", "p-7", "p-8", "p-9",

@@ -46,6 +46,12 @@ struct IdentityTests {
         }
     }
 
+    /// The server's audit log, one Event per line.
+    static func auditEvents(_ s: PlinthServer) throws -> [JSON] {
+        let text = try String(contentsOfFile: s.dataDir + "/audit.log", encoding: .utf8)
+        return try text.split(separator: "\n").map { try JSON.parse(Array($0.utf8)) }
+    }
+
     /// `plinth user …` as the admin.
     func admin(_ s: PlinthServer, _ args: [String], password: String? = nil) throws -> CommandResult {
         var env = ProcessInfo.processInfo.environment
@@ -101,6 +107,17 @@ struct IdentityTests {
         let info = try JSON.parse(Array(whoami.stdout.utf8))
         #expect(info.string("status", "userInfo", "username") == bob)
         #expect(info[path: ["status", "userInfo", "groups"]] == .array([.string("viewers-\(id)"), "system:authenticated"]))
+
+        // The audit log has who did what to which object, with the response code.
+        Thread.sleep(forTimeInterval: 0.3)
+        let events = try Self.auditEvents(s)
+        #expect(events.contains { $0.string("user", "username") == alice && $0.string("verb") == "create"
+            && $0.string("objectRef", "resource") == "deployments" && $0.string("objectRef", "namespace") == dev
+            && $0[path: ["responseStatus", "code"]]?.intValue == 201 })
+        #expect(events.contains { $0.string("user", "username") == alice && $0.string("objectRef", "namespace") == prod
+            && $0[path: ["responseStatus", "code"]]?.intValue == 403 })
+        #expect(events.contains { $0.string("user", "username") == bob && $0.string("verb") == "list"
+            && $0.string("objectRef", "resource") == "secrets" && $0[path: ["responseStatus", "code"]]?.intValue == 403 })
 
         // A deleted user's token stops working (after the ten-second authentication cache).
         try admin(s, ["user", "del", bob])
