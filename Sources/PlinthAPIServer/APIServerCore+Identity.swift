@@ -27,7 +27,7 @@ extension APIServerCore {
             let (token, expires) = identity.issuer.sessionToken(username: user.name, groups: [], provider: nil)
             return APIResponse.json(.ok, ["session_id": .string(token), "expires_at": .string(RFC3339.format(seconds: Int64(expires.timeIntervalSince1970)))])
         case (.post, "/wcp/token"):
-            var body = request.body
+            let body = request.body
             guard let buffer = try? await body.collect(upTo: 64 << 10) else { return oauthError("invalid_request", "unreadable body") }
             let form = Self.formFields(String(buffer: buffer))
             guard form["grant_type"] == Self.tokenExchangeGrant else {

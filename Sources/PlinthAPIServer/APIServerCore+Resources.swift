@@ -30,7 +30,8 @@ extension APIServerCore {
         let namespace = r.namespaced ? info.namespace : nil
         let tracked = ["create", "update", "patch"].contains(verb) && !r.isVirtual && info.subresource != "scale"
         let options = WriteOptions(dryRun: query.values["dryRun"]?.contains("All") == true,
-                                   fieldManager: Self.managerName(query["fieldManager"], userAgent: request.headers[.userAgent]),
+                                   // Reads never record a manager: skip working out its name.
+                                   fieldManager: ["get", "list", "watch"].contains(verb) ? nil : Self.managerName(query["fieldManager"], userAgent: request.headers[.userAgent]),
                                    tracker: tracked ? surface.fieldManager(r, subresource: info.subresource) : nil,
                                    admission: admission.plugins.isEmpty ? nil : admission, user: user)
         if let dr = query["dryRun"], dr != "All" {

@@ -51,7 +51,11 @@ public struct ResourceQuotaController: Service {
                     namespace = o.namespace
                 case .modified(let o):
                     if r.group.isEmpty && r.plural == "resourcequotas" {
-                        if o.object[path: ["spec", "hard"]] != o.object[path: ["status", "hard"]] { namespace = o.namespace }
+                        // Admission's status.used writes land here too; only a changed spec.hard
+                        // (compared by value: status holds canonical quantities) needs a recount.
+                        if QuotaUsage.resourceList(o.object[path: ["spec", "hard"]]) != QuotaUsage.resourceList(o.object[path: ["status", "hard"]]) {
+                            namespace = o.namespace
+                        }
                     } else if r.group.isEmpty && r.plural == "pods",
                               ["Succeeded", "Failed"].contains(o.object.string("status", "phase") ?? "") || o.object[path: ["metadata", "deletionTimestamp"]] != nil {
                         namespace = o.namespace

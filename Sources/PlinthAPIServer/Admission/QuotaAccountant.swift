@@ -44,13 +44,19 @@ public actor QuotaAccountant {
         if case .some(.some(let error)) = mine { throw error }
     }
 
+    /// The newest version of each quota this accountant has written or been told of by a
+    /// conflict, by key: fresher than the watch cache right after our own writes.
+    private var known: [String: CachedObject] = [:]
+
     /// Decides a batch: nil = admitted (and charged), else the refusal.
     func decide(_ requests: [Request], namespace: String) async -> [APIError?] {
         guard let rq = registry.catalog.lookup(group: "", version: "v1", plural: "resourcequotas"),
               let cache = try? registry.cache(rq) else { return requests.map { _ in nil } }
         for _ in 0..<8 {
-            try? await cache.waitUntilConsistent()
-            let read = cache.list(prefix: rq.keyPrefix(namespace: namespace), startKey: nil, limit: 0, filter: .everything).items
+            let read = cache.list(prefix: rq.keyPrefix(namespace: namespace), startKey: nil, limit: 0, filter: .everything).items.map { cached in
+                if let mine = known[cached.key], mine.revision > cached.revision { return mine }
+                return cached
+            }
             var quotas = read.map(\.object)
             var dirty = Set<Int>()
             var results: [APIError?] = []
@@ -69,24 +75,24 @@ public actor QuotaAccountant {
             }
             var conflicted = false
             for i in dirty.sorted() {
-                let used = quotas[i][path: ["status", "used"]]
                 do {
-                    _ = try await registry.guaranteedUpdate(rq, namespace: namespace, name: read[i].name, precondition: read[i].revision,
-                                                            options: WriteOptions(fieldManager: "resourcequota-admission")) { current throws(APIError) in
-                        var next = current
-                        next[path: ["status", "used"]] = used
-                        return next
-                    }
-                } catch where error.code == 409 || error.code == 404 {
-                    conflicted = true
-                    break
+                    known[read[i].key] = try await registry.compareAndSwap(rq, base: read[i], next: quotas[i])
                 } catch {
-                    return requests.map { _ in error }
+                    switch error {
+                    case .stale(let current):
+                        // Charges already written to other quotas of this batch stay; the quota
+                        // controller's recount corrects that rare double charge.
+                        known[current.key] = current
+                        conflicted = true
+                    case .failed(let e):
+                        if e.code == 404 { conflicted = true } else { return requests.map { _ in e } }
+                    }
                 }
+                if conflicted { break }
             }
             if !conflicted { return results }
         }
-        return requests.map { r in
+        return requests.map { _ in
             APIError(code: 409, reason: "Conflict", message: "Operation cannot be fulfilled on resourcequotas: the quota status kept changing; please retry")
         }
     }

@@ -55,7 +55,7 @@ public final class AuditLog: Service, Sendable {
         guard level != .none else { return }
         var event: JSONObject = [
             "kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": .string(level.rawValue),
-            "auditID": .string(UUID().uuidString.lowercased()), "stage": "ResponseComplete",
+            "auditID": .string(Self.auditID()), "stage": "ResponseComplete",
             "requestURI": .string(e.requestURI), "verb": .string(e.verb), "user": Self.user(e.impersonator ?? e.user),
         ]
         if e.impersonator != nil { event["impersonatedUser"] = Self.user(e.user) }
@@ -86,11 +86,24 @@ public final class AuditLog: Service, Sendable {
         return .object(o)
     }
 
+    /// RFC 3339 with microseconds, as upstream's audit timestamps.
     static func micro(_ d: Date) -> String {
-        let seconds = Int64(d.timeIntervalSince1970.rounded(.down))
-        let micros = Int((d.timeIntervalSince1970 - Double(seconds)) * 1_000_000)
-        let base = RFC3339Micro.format(seconds)
-        return base + "." + String(format: "%06d", micros) + "Z"
+        let t = d.timeIntervalSince1970
+        let seconds = Int64(t.rounded(.down))
+        return RFC3339.format(seconds: seconds, nanos: Int32((t - Double(seconds)) * 1e9), fractionDigits: 6)
+    }
+
+    /// A random UUID-shaped id (cheaper than Foundation's UUID string on every request).
+    static func auditID() -> String {
+        let hex = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(36)
+        var a = UInt64.random(in: .min ... .max), b = UInt64.random(in: .min ... .max)
+        for i in 0..<32 {
+            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(UInt8(ascii: "-")) }
+            if i < 16 { out.append(hex[Int(a & 15)]); a >>= 4 } else { out.append(hex[Int(b & 15)]); b >>= 4 }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public func run() async throws {
@@ -133,18 +146,10 @@ public final class AuditLog: Service, Sendable {
     func rotate() {
         let dir = (path as NSString).deletingLastPathComponent
         let base = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-        let stamp = RFC3339Micro.format(Int64(Date().timeIntervalSince1970)).replacingOccurrences(of: ":", with: "-")
+        let stamp = String(RFC3339.format(seconds: Int64(Date().timeIntervalSince1970)).dropLast()).replacingOccurrences(of: ":", with: "-")
         _ = rename(path, "\(dir)/\(base)-\(stamp)-\(UUID().uuidString.prefix(4)).log")
         let backups = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
             .filter { $0.hasPrefix(base + "-") && $0.hasSuffix(".log") }.sorted()
         for old in backups.dropLast(maxBackups) { try? FileManager.default.removeItem(atPath: dir + "/" + old) }
-    }
-}
-
-/// `2006-01-02T15:04:05` for a Unix time (UTC), without fraction or zone.
-enum RFC3339Micro {
-    static func format(_ seconds: Int64) -> String {
-        let full = RFC3339.format(seconds: seconds)
-        return String(full.dropLast())  // drop the "Z"
     }
 }

@@ -340,6 +340,27 @@ public final class ObjectRegistry: Sendable {
         throw APIError.conflict(r, name)
     }
 
+    /// Writes `next` over `base` if the stored object is still at `base.revision`, without the
+    /// object rules of `update` (for server-internal status bookkeeping such as quota charges).
+    /// On a conflict, throws `.stale` with the object the store holds now, to decide again against.
+    public func compareAndSwap(_ r: ResourceType, base: CachedObject, next: JSON) async throws(CompareAndSwapError) -> CachedObject {
+        var object = next
+        object[path: ["metadata", "resourceVersion"]] = nil
+        object = Self.canonicalOrder(object, r)
+        let bytes = object.serialized()
+        do {
+            let stored = try await storage.update(base.key, value: bytes, expectedRevision: base.revision)
+            return Self.served(object, key: base.key, bytes: bytes, stored: stored)
+        } catch StorageError.conflict(_, let latest) {
+            guard let current = try? Self.retryBase(latest, key: base.key) else { throw .failed(APIError.internalError("undecodable object at \(base.key)")) }
+            throw .stale(current)
+        } catch StorageError.notFound {
+            throw .failed(APIError.notFound(r, base.name))
+        } catch {
+            throw .failed(Self.storageError(error, r, base.name))
+        }
+    }
+
     /// The object a conflicting write found in the store, to retry against.
     static func retryBase(_ latest: StoredValue, key: String) throws(APIError) -> CachedObject {
         do {
@@ -430,3 +451,10 @@ public final class ObjectRegistry: Sendable {
     }
 }
 
+
+/// Why `compareAndSwap` did not write.
+public enum CompareAndSwapError: Error {
+    /// Someone wrote first; this is the object now.
+    case stale(CachedObject)
+    case failed(APIError)
+}
