@@ -29,12 +29,19 @@ extension APIServerCore {
                                    groups: (spec["groups"]?.arrayValue ?? []).compactMap(\.stringValue))
             out["status"] = try await decisionJSON(Self.attributes(from: spec, user: subject))
         case "SelfSubjectRulesReview":
-            let all = user.groups.contains("system:masters")
-            out["status"] = [
-                "resourceRules": all ? [["verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]]] : [],
-                "nonResourceRules": all ? [["verbs": ["*"], "nonResourceURLs": ["*"]]] : [],
-                "incomplete": false,
-            ]
+            let rules = await (authorizer as? any RuleResolver)?.rules(for: user, namespace: input.string("spec", "namespace")) ?? []
+            var resourceRules: [JSON] = [], nonResourceRules: [JSON] = []
+            for r in rules {
+                if !r.nonResourceURLs.isEmpty {
+                    nonResourceRules.append(["verbs": .array(r.verbs.map { .string($0) }), "nonResourceURLs": .array(r.nonResourceURLs.map { .string($0) })])
+                } else {
+                    var o: JSONObject = ["verbs": .array(r.verbs.map { .string($0) }), "apiGroups": .array(r.apiGroups.map { .string($0) }),
+                                         "resources": .array(r.resources.map { .string($0) })]
+                    if !r.resourceNames.isEmpty { o["resourceNames"] = .array(r.resourceNames.map { .string($0) }) }
+                    resourceRules.append(.object(o))
+                }
+            }
+            out["status"] = ["resourceRules": .array(resourceRules), "nonResourceRules": .array(nonResourceRules), "incomplete": false]
         case "TokenReview":
             let token = input.string("spec", "token") ?? ""
             if let u = await authenticator.authenticate(bearerToken: token) {

@@ -73,11 +73,17 @@ struct LoginCommand: AsyncParsableCommand {
     func run() async throws {
         let password = try readPassword()
         let client = try target.client()
-        defer { Task { await client.shutdown() } }
-        let (token, expires) = try await target.login(client, password: password)
-        let (status, body) = try await client.send(.GET, "/wcp/namespaces", authorization: "Bearer " + token)
-        guard status == 200 else { throw ClientError("listing your namespaces: HTTP \(status) \(body.string("message") ?? "")") }
-        let namespaces = (body["namespaces"]?.arrayValue ?? []).compactMap(\.stringValue)
+        let token: String, expires: String, namespaces: [String]
+        do {
+            (token, expires) = try await target.login(client, password: password)
+            let (status, body) = try await client.send(.GET, "/wcp/namespaces", authorization: "Bearer " + token)
+            guard status == 200 else { throw ClientError("listing your namespaces: HTTP \(status) \(body.string("message") ?? "")") }
+            namespaces = (body["namespaces"]?.arrayValue ?? []).compactMap(\.stringValue)
+            await client.shutdown()
+        } catch {
+            await client.shutdown()
+            throw error
+        }
 
         var file = try KubeconfigFile(path: KubeconfigFile.defaultPath)
         var cluster: [String: Any] = ["server": target.url]
@@ -136,8 +142,14 @@ struct CredentialCommand: AsyncParsableCommand {
         }
         if token == nil {
             let client = try target.client()
-            let fresh = try await target.login(client, password: try readPassword())
-            await client.shutdown()
+            let fresh: (token: String, expires: String)
+            do {
+                fresh = try await target.login(client, password: try readPassword())
+                await client.shutdown()
+            } catch {
+                await client.shutdown()
+                throw error
+            }
             try target.cache(token: fresh.token, expires: fresh.expires)
             (token, expires) = (fresh.token, fresh.expires)
         }

@@ -103,6 +103,8 @@ struct IdentityTests {
         #expect(try b.kubectl("--context", dev, "auth", "can-i", "list", "deployments").stdout == "yes\n")
         #expect(try b.kubectl("--context", dev, "auth", "can-i", "create", "configmaps").stdout == "no\n")
         #expect(try b.kubectl("--context", dev, "auth", "can-i", "get", "secrets").stdout == "no\n")
+        let listed2 = try b.kubectl("--context", dev, "auth", "can-i", "--list")
+        #expect(listed2.stdout.contains("deployments.apps") && listed2.stdout.contains("[get list watch]"), "\(listed2.stdout)")
         let whoami = try b.kubectl("--context", dev, "auth", "whoami", "-o", "json")
         let info = try JSON.parse(Array(whoami.stdout.utf8))
         #expect(info.string("status", "userInfo", "username") == bob)

@@ -81,16 +81,31 @@ public protocol Authorizer: Sendable {
     func authorize(_ attributes: AuthorizationAttributes) async -> AuthorizationDecision
 }
 
+/// An authorizer that can list what it allows a user (SelfSubjectRulesReview, `kubectl auth can-i --list`).
+public protocol RuleResolver: Sendable {
+    func rules(for user: UserInfo, namespace: String?) async -> [PolicyRule]
+}
+
 /// `system:masters` may do anything (as upstream); everyone else has no opinion from here.
-public struct SystemMastersAuthorizer: Authorizer {
+public struct SystemMastersAuthorizer: Authorizer, RuleResolver {
     public init() {}
+    public func rules(for user: UserInfo, namespace: String?) async -> [PolicyRule] {
+        guard user.groups.contains("system:masters") else { return [] }
+        return [PolicyRule(verbs: ["*"], apiGroups: ["*"], resources: ["*"]), PolicyRule(verbs: ["*"], nonResourceURLs: ["*"])]
+    }
     public func authorize(_ a: AuthorizationAttributes) async -> AuthorizationDecision {
         a.user.groups.contains("system:masters") ? .allow(reason: "") : .noOpinion
     }
 }
 
 /// Asks each authorizer in turn; the first that allows or denies decides.
-public struct UnionAuthorizer: Authorizer {
+public struct UnionAuthorizer: Authorizer, RuleResolver {
+    public func rules(for user: UserInfo, namespace: String?) async -> [PolicyRule] {
+        var out: [PolicyRule] = []
+        for case let m as any RuleResolver in members { out += await m.rules(for: user, namespace: namespace) }
+        return out
+    }
+
     let members: [any Authorizer]
     public init(_ members: [any Authorizer]) { self.members = members }
     public func authorize(_ a: AuthorizationAttributes) async -> AuthorizationDecision {

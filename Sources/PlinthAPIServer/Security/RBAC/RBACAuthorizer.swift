@@ -5,7 +5,7 @@ import Synchronization
 /// Role-based access control over the stored Roles, ClusterRoles and their bindings, read from
 /// the watch caches. The resolved `RBACIndex` is rebuilt only when one of those caches changes,
 /// so a request costs a few dictionary lookups and rule matches.
-public final class RBACAuthorizer: Authorizer, Sendable {
+public final class RBACAuthorizer: Authorizer, RuleResolver, Sendable {
     let registry: ObjectRegistry
     private let state = Mutex<(generations: [Int], index: RBACIndex)>(([], RBACIndex()))
 
@@ -17,6 +17,10 @@ public final class RBACAuthorizer: Authorizer, Sendable {
 
     public func authorize(_ a: AuthorizationAttributes) async -> AuthorizationDecision {
         await index().authorize(a)
+    }
+
+    public func rules(for user: UserInfo, namespace: String?) async -> [PolicyRule] {
+        await index().rules(for: user, namespace: namespace)
     }
 
     /// The current index, rebuilt first if any RBAC object changed since the last build.
