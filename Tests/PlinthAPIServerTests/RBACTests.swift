@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PlinthJSON
 import Testing
@@ -92,6 +93,23 @@ struct RBACTests {
         try SigningKeyRing.rotate(in: dir, now: Date().addingTimeInterval(SigningKeyRing.retention + 10))
         #expect(SigningKeyRing.load(dir).map(\.kid).contains(first.kid) == false)
         #expect(SigningKeyRing.load(dir).count == 2)
+    }
+
+    @Test func trustedIssuersCannotClaimSystemIdentities() throws {
+        let key = P256.Signing.PrivateKey()
+        let issuer = try #require(TrustedIssuer(object: [
+            "metadata": ["name": "corp"],
+            "spec": ["issuer": "https://idp.test", "audiences": ["plinth"], "jwks": ["keys": [JSONWebKey.jwk(for: key.publicKey, kid: "k1")]],
+                     "claimMappings": ["username": ["claim": "sub", "prefix": ""], "groups": ["claim": "groups", "prefix": ""]]],
+        ]))
+        let now = Int64(Date().timeIntervalSince1970)
+        func token(sub: String) throws -> JSONWebToken {
+            try JSONWebToken.decode(JSONWebToken.sign(claims: ["iss": "https://idp.test", "aud": "plinth", "sub": .string(sub),
+                                                              "groups": ["system:masters", "ops"], "exp": .int(now + 600)], key: key, kid: "k1"))
+        }
+        let who = try issuer.identity(of: try token(sub: "dana"), now: Date())
+        #expect(who.username == "dana" && who.groups == ["ops"])
+        #expect(throws: TokenError.self) { try issuer.identity(of: try token(sub: "system:admin"), now: Date()) }
     }
 
     @Test func passwordsVerifyOnlyThemselves() throws {

@@ -241,6 +241,11 @@ struct IdentityTests {
         #expect(try s.kubectl("--token", exchanged, "get", "configmaps", "-n", ns).status == 0)
         #expect(try s.kubectl("--token", exchanged, "auth", "can-i", "create", "configmaps", "-n", ns).stdout == "no\n")
 
+        // Claims cannot smuggle in system groups (a groups prefix of "" would otherwise allow it).
+        let sneaky = try Self.sign(["iss": .string(issuer), "aud": "plinth", "email": .string("eve-\(id)@example.test"),
+                                    "groups": ["system:masters"], "exp": .int(now + 600)], key: idpKey, kid: "k1")
+        #expect(try s.kubectl("--token", sneaky, "auth", "whoami", "-o", "jsonpath={.status.userInfo.groups}").stdout == "[\"corp:system:masters\",\"system:authenticated\"]")
+
         // A token from an issuer nobody trusts is refused by both paths.
         let rogue = try Self.sign(["iss": "https://rogue.example.test", "aud": "plinth", "email": "x@y", "exp": .int(now + 600)], key: idpKey, kid: "k1")
         #expect(try s.kubectl("--token", rogue, "get", "ns").stderr.contains("You must be logged in to the server"))

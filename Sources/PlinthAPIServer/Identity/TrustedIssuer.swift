@@ -40,6 +40,9 @@ public struct TrustedIssuer: Sendable {
         case .string(let s)?: groups = [s]
         default: groups = []
         }
-        return (usernamePrefix + user, groups.map { groupsPrefix + $0 })
+        // As upstream's JWT authenticator: an external issuer cannot speak for system identities.
+        let name = usernamePrefix + user
+        guard !name.hasPrefix("system:") else { throw TokenError.malformed("username \"\(name)\" is reserved for system identities") }
+        return (name, groups.map { groupsPrefix + $0 }.filter { !$0.hasPrefix("system:") })
     }
 }
