@@ -58,7 +58,7 @@ extension APIServerCore {
         let cache = try registry.cache(namespaces)
         await cache.waitUntilReady()
         var names: [String] = []
-        for o in cache.list(prefix: namespaces.keyPrefix, startKey: nil, limit: 0, filter: .everything).items {
+        for o in cache.objects() {
             let name = o.name
             let a = AuthorizationAttributes(user: user, verb: "get", namespace: name, resource: "namespaces", name: name)
             if case .allow = await authorizer.authorize(a) { names.append(name) }

@@ -13,10 +13,7 @@ extension APIServerCore {
         if let sub = info.subresource, !r.hasSubresource(sub) { throw APIError.pathNotFound() }
         if !r.namespaced && info.namespace != nil { throw APIError.pathNotFound() }
         let verb = Self.verb(method: request.method, hasName: info.name != nil, watch: query.bool("watch"))
-        // As upstream, a request for a namespace object is "in" that namespace, so RoleBindings
-        // there can grant reading or deleting it.
-        let authzNamespace = info.namespace ?? (r.group.isEmpty && r.plural == "namespaces" ? info.name : nil)
-        try await authorize(AuthorizationAttributes(user: user, verb: verb, namespace: authzNamespace, group: r.group,
+        try await authorize(AuthorizationAttributes(user: user, verb: verb, namespace: info.authorizationNamespace, group: r.group,
                                                     resource: r.plural, subresource: info.subresource, name: info.name))
         try Self.checkQuery(query, verb: verb)
         if verb != "create" && !r.verbs.contains(verb) && info.subresource == nil {

@@ -19,7 +19,7 @@ extension APIServerCore {
         }
         switch r.kind {
         case "SelfSubjectReview":
-            out["status"] = ["userInfo": Self.userJSON(user)]
+            out["status"] = ["userInfo": user.json]
         case "SelfSubjectAccessReview":
             let attrs = Self.attributes(from: input["spec"] ?? [:], user: user)
             out["status"] = try await decisionJSON(attrs)
@@ -45,7 +45,7 @@ extension APIServerCore {
         case "TokenReview":
             let token = input.string("spec", "token") ?? ""
             if let u = await authenticator.authenticate(bearerToken: token) {
-                out["status"] = ["authenticated": true, "user": Self.userJSON(u), "audiences": input[path: ["spec", "audiences"]] ?? []]
+                out["status"] = ["authenticated": true, "user": u.json, "audiences": input[path: ["spec", "audiences"]] ?? []]
             } else {
                 out["status"] = ["authenticated": false, "user": [:]]
             }
@@ -53,19 +53,6 @@ extension APIServerCore {
             throw APIError.methodNotSupported(r, verb: "create")
         }
         return APIResponse.json(.created, out)
-    }
-
-    static func userJSON(_ u: UserInfo) -> JSON {
-        var o = JSONObject()
-        o["username"] = .string(u.username)
-        if !u.uid.isEmpty { o["uid"] = .string(u.uid) }
-        o["groups"] = .array(u.groups.map { .string($0) })
-        if !u.extra.isEmpty {
-            var e = JSONObject()
-            for (k, v) in u.extra.sorted(by: { $0.key < $1.key }) { e[k] = .array(v.map { .string($0) }) }
-            o["extra"] = .object(e)
-        }
-        return .object(o)
     }
 
     static func attributes(from spec: JSON, user: UserInfo) -> AuthorizationAttributes {

@@ -75,7 +75,7 @@ public final class APIServerCore: Sendable {
         }
         metrics.record(verb: verb, resource: info.kind == .resource ? info.resource : "", subresource: info.subresource ?? "",
                        code: Int(response.status.code), duration: ContinuousClock.now - start)
-        if let audit { record(audit, request, info: info, trace: trace, code: Int(response.status.code), received: received) }
+        if let audit { record(audit, request, info: info, query: query, trace: trace, code: Int(response.status.code), received: received) }
         return response
     }
 
@@ -103,15 +103,14 @@ public final class APIServerCore: Sendable {
     }
 
     /// One audit event for a finished request (anonymous requests that never authenticated too).
-    func record(_ audit: AuditLog, _ request: Request, info: RequestInfo, trace: RequestTrace, code: Int, received: Date) {
+    func record(_ audit: AuditLog, _ request: Request, info: RequestInfo, query: QueryParameters, trace: RequestTrace, code: Int, received: Date) {
         let user = trace.user ?? .anonymous
         let isResource = info.kind == .resource
-        let verb = isResource ? Self.verb(method: request.method, hasName: info.name != nil, watch: QueryParameters(request.uri.query).bool("watch"))
+        let verb = isResource ? Self.verb(method: request.method, hasName: info.name != nil, watch: query.bool("watch"))
                               : (request.method == .get || request.method == .head ? "get" : request.method.rawValue.lowercased())
-        let namespace = info.namespace ?? (isResource && info.group.isEmpty && info.resource == "namespaces" ? info.name : nil)
         audit.record(AuditLog.Entry(user: user, impersonator: trace.impersonator, verb: verb, requestURI: request.uri.description,
                                     sourceIP: nil, userAgent: request.headers[.userAgent], group: info.group, version: info.version,
-                                    resource: isResource ? info.resource : "", subresource: info.subresource, namespace: namespace,
+                                    resource: isResource ? info.resource : "", subresource: info.subresource, namespace: info.authorizationNamespace,
                                     name: info.name, path: isResource ? nil : request.uri.path, code: code, received: received,
                                     requestBody: trace.body))
     }

@@ -39,7 +39,7 @@ public struct GarbageCollector: Service {
         var graph = OwnerGraph()
         var pending: [String] = []
         for cache in core.registry.allCaches {
-            for o in cache.list(prefix: cache.resource.keyPrefix, startKey: nil, limit: 0, filter: .everything).items where OwnerGraph.mayMatter(o) {
+            for o in cache.objects() where OwnerGraph.mayMatter(o) {
                 pending += graph.observe(cache.resource, o)
             }
         }

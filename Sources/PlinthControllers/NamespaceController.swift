@@ -49,7 +49,7 @@ public struct NamespaceController: Service {
                     }
                 }
                 for await _ in wake {
-                    for ns in cache.list(prefix: namespaces.keyPrefix, startKey: nil, limit: 0, filter: .everything).items
+                    for ns in cache.objects()
                     where ns.object[path: ["metadata", "deletionTimestamp"]] != nil {
                         await reconcile(ns.name)
                     }

@@ -58,7 +58,7 @@ public struct NamespacePolicyController: Service {
 
     func objects(_ r: ResourceType?, namespace: String? = nil) -> [CachedObject] {
         guard let r, let cache = try? registry.cache(r) else { return [] }
-        return cache.list(prefix: namespace.map { r.keyPrefix(namespace: $0) } ?? r.keyPrefix, startKey: nil, limit: 0, filter: .everything).items
+        return cache.objects(namespace: namespace)
     }
 
     func reconcileAll() async {

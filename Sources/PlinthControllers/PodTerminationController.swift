@@ -28,7 +28,7 @@ public struct PodTerminationController: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 let now = Int64(Date().timeIntervalSince1970)
-                for pod in cache.list(prefix: pods.keyPrefix, startKey: nil, limit: 0, filter: .everything).items
+                for pod in cache.objects()
                 where pod.bytesContain("\"deletionTimestamp\"") {
                     await finishIfDue(pods, pod, now: now)
                 }

@@ -75,7 +75,7 @@ public struct RBACController: Service {
     /// Writes the aggregated rules of every ClusterRole that has an aggregation rule.
     func aggregate(_ cache: WatchCache) async {
         let r = type("clusterroles")
-        let all = cache.list(prefix: r.keyPrefix, startKey: nil, limit: 0, filter: .everything).items.map(\.object)
+        let all = cache.objects().map(\.object)
         for role in all {
             guard let rules = ClusterRoleAggregation.rules(for: role, among: all), let name = role.string("metadata", "name") else { continue }
             if (role["rules"]?.arrayValue ?? []) == rules { continue }

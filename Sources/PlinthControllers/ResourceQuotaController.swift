@@ -71,7 +71,7 @@ public struct ResourceQuotaController: Service {
 
     func reconcileAll() async {
         guard let cache = try? registry.cache(quotas) else { return }
-        let namespaces = Set(cache.list(prefix: quotas.keyPrefix, startKey: nil, limit: 0, filter: .everything).items.compactMap(\.namespace))
+        let namespaces = Set(cache.objects().compactMap(\.namespace))
         for ns in namespaces.sorted() { await reconcile(namespace: ns) }
     }
 
@@ -79,7 +79,7 @@ public struct ResourceQuotaController: Service {
     func reconcile(namespace: String) async {
         guard let cache = try? registry.cache(quotas) else { return }
         try? await cache.waitUntilConsistent()
-        let items = cache.list(prefix: quotas.keyPrefix(namespace: namespace), startKey: nil, limit: 0, filter: .everything).items
+        let items = cache.objects(namespace: namespace)
         guard !items.isEmpty else { return }
         let now = Int64(Date().timeIntervalSince1970)
         var objectsByKind: [String: (ResourceType, [JSON])] = [:]
@@ -92,7 +92,7 @@ public struct ResourceQuotaController: Service {
                 let objects: [JSON]
                 if let cached = objectsByKind[r.keyPrefix] { objects = cached.1 } else {
                     guard let c = try? registry.cache(r) else { continue }
-                    objects = c.list(prefix: r.keyPrefix(namespace: namespace), startKey: nil, limit: 0, filter: .everything).items.map(\.object)
+                    objects = c.objects(namespace: namespace).map(\.object)
                     objectsByKind[r.keyPrefix] = (r, objects)
                 }
                 for o in objects where QuotaUsage.matchesScopes(quota: quota, object: o, r) {
@@ -116,28 +116,9 @@ public struct ResourceQuotaController: Service {
         }
     }
 
-    /// The kinds whose objects count toward these quota resource names.
+    /// The kinds whose objects count toward these quota resource names (those admission would
+    /// charge for them).
     func kinds(for names: [String]) -> [ResourceType] {
-        var plurals: [(String, String)] = []
-        for name in names {
-            if name.hasPrefix("count/") {
-                let rest = name.dropFirst("count/".count)
-                if let dot = rest.firstIndex(of: ".") { plurals.append((String(rest[rest.index(after: dot)...]), String(rest[..<dot]))) }
-                else { plurals.append(("", String(rest))) }
-            } else if name.hasPrefix("services") {
-                plurals.append(("", "services"))
-            } else if name == "persistentvolumeclaims" || name.hasSuffix("storage") && !name.contains("ephemeral") || name.contains(".storageclass.") {
-                plurals.append(("", "persistentvolumeclaims"))
-            } else if ["configmaps", "secrets", "replicationcontrollers", "resourcequotas"].contains(name) {
-                plurals.append(("", name))
-            } else {
-                plurals.append(("", "pods"))
-            }
-        }
-        var seen = Set<String>()
-        return plurals.compactMap { group, plural in
-            guard seen.insert(group + "/" + plural).inserted else { return nil }
-            return core.catalog.storedResources.first { $0.group == group && $0.plural == plural }
-        }
+        core.catalog.storedResources.filter { $0.namespaced && !QuotaUsage.isIgnored($0) && !QuotaUsage.matchingResources(names, $0).isEmpty }
     }
 }

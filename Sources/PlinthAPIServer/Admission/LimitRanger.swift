@@ -11,7 +11,7 @@ public struct LimitRanger: AdmissionPlugin {
         guard let namespace, let r = registry.catalog.lookup(group: "", version: "v1", plural: "limitranges"),
               let cache = try? registry.cache(r) else { return [] }
         await cache.waitUntilReady()
-        return cache.list(prefix: r.keyPrefix(namespace: namespace), startKey: nil, limit: 0, filter: .everything).items.map(\.object)
+        return cache.objects(namespace: namespace).map(\.object)
     }
 
     public func mutate(_ object: inout JSON, old: JSON?, _ a: AdmissionAttributes) async throws(APIError) {

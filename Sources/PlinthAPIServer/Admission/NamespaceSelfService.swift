@@ -30,7 +30,7 @@ public struct NamespaceSelfService: AdmissionPlugin {
         guard let r = registry.catalog.lookup(group: "plinth.dev", version: "v1alpha1", plural: "namespacetemplates"),
               let cache = try? registry.cache(r) else { return nil }
         await cache.waitUntilReady()
-        for t in cache.list(prefix: r.keyPrefix, startKey: nil, limit: 0, filter: .everything).items {
+        for t in cache.objects() {
             let allowed = t.object[path: ["spec", "allowed"]]?.arrayValue ?? []
             if allowed.contains(where: { $0["user"]?.stringValue == user.username || ($0["group"]?.stringValue.map(user.groups.contains) ?? false) }) {
                 return t.name

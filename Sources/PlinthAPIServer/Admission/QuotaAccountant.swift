@@ -53,7 +53,7 @@ public actor QuotaAccountant {
         guard let rq = registry.catalog.lookup(group: "", version: "v1", plural: "resourcequotas"),
               let cache = try? registry.cache(rq) else { return requests.map { _ in nil } }
         for _ in 0..<8 {
-            let read = cache.list(prefix: rq.keyPrefix(namespace: namespace), startKey: nil, limit: 0, filter: .everything).items.map { cached in
+            let read = cache.objects(namespace: namespace).map { cached in
                 if let mine = known[cached.key], mine.revision > cached.revision { return mine }
                 return cached
             }

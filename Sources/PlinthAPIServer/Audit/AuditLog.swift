@@ -45,20 +45,15 @@ public final class AuditLog: Service, Sendable {
         public var requestBody: [UInt8]?
     }
 
-    /// The level for a request, so callers keep request bodies only when they will be logged.
-    public func level(user: UserInfo, verb: String, group: String, resource: String, name: String?, namespace: String?, path: String?) -> AuditPolicy.Level {
-        policy.level(user: user, verb: verb, group: group, resource: resource, name: name, namespace: namespace, path: path)
-    }
-
     public func record(_ e: Entry) {
         let level = policy.level(user: e.user, verb: e.verb, group: e.group, resource: e.resource, name: e.name, namespace: e.namespace, path: e.path)
         guard level != .none else { return }
         var event: JSONObject = [
             "kind": "Event", "apiVersion": "audit.k8s.io/v1", "level": .string(level.rawValue),
             "auditID": .string(Self.auditID()), "stage": "ResponseComplete",
-            "requestURI": .string(e.requestURI), "verb": .string(e.verb), "user": Self.user(e.impersonator ?? e.user),
+            "requestURI": .string(e.requestURI), "verb": .string(e.verb), "user": (e.impersonator ?? e.user).json,
         ]
-        if e.impersonator != nil { event["impersonatedUser"] = Self.user(e.user) }
+        if e.impersonator != nil { event["impersonatedUser"] = e.user.json }
         if let ip = e.sourceIP { event["sourceIPs"] = [.string(ip)] }
         if let ua = e.userAgent { event["userAgent"] = .string(ua) }
         if e.path == nil {
@@ -77,13 +72,6 @@ public final class AuditLog: Service, Sendable {
         var line = JSON.object(event).serialized()
         line.append(UInt8(ascii: "\n"))
         buffer.withLock { $0.append(contentsOf: line) }
-    }
-
-    static func user(_ u: UserInfo) -> JSON {
-        var o: JSONObject = ["username": .string(u.username)]
-        if !u.uid.isEmpty { o["uid"] = .string(u.uid) }
-        o["groups"] = .array(u.groups.map { .string($0) })
-        return .object(o)
     }
 
     /// RFC 3339 with microseconds, as upstream's audit timestamps.

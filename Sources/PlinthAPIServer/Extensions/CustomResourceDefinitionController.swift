@@ -23,7 +23,7 @@ struct CustomResourceDefinitionController: Sendable {
     func reconcile() async -> (caches: [WatchCache], cleanups: [CustomResourceDefinition]) {
         guard let cache = try? core.registry.cache(definitions) else { return ([], []) }
         await cache.waitUntilReady()
-        let objects = cache.list(prefix: definitions.keyPrefix, startKey: nil, limit: 0, filter: .everything).items
+        let objects = cache.objects()
             .sorted { ($0.object.string("metadata", "creationTimestamp") ?? "", $0.name) < ($1.object.string("metadata", "creationTimestamp") ?? "", $1.name) }
         var resources = BuiltinResources.all
         var custom: [CustomResourceVersion] = []
@@ -112,7 +112,7 @@ struct CustomResourceDefinitionController: Sendable {
         }
         await cache.waitUntilReady()
         while !Task.isCancelled {
-            let items = cache.list(prefix: r.keyPrefix, startKey: nil, limit: 0, filter: .everything).items
+            let items = cache.objects()
             if items.isEmpty { break }
             do {
                 _ = try await core.registry.deleteAll(r, items.filter { $0.object[path: ["metadata", "deletionTimestamp"]] == nil },

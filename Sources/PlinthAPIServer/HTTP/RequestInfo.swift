@@ -11,6 +11,12 @@ struct RequestInfo {
     var group = ""
     var version = ""
     var namespace: String?
+
+    /// The namespace RBAC and audit see: as upstream, a request for a namespace object is "in"
+    /// that namespace, so RoleBindings there can grant reading or deleting it.
+    var authorizationNamespace: String? {
+        namespace ?? (kind == .resource && group.isEmpty && resource == "namespaces" ? name : nil)
+    }
     var resource = ""
     var name: String?
     var subresource: String?

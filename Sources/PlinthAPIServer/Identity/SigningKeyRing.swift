@@ -79,14 +79,8 @@ public final class SigningKeyRing: Sendable {
         return kid
     }
 
-    /// The public keys as a JWK set, for `/openid/v1/jwks`.
-    public var jwks: JSON {
-        .object(["keys": .array(keys.map { JSONWebKey.jwk(for: $0.privateKey.publicKey, kid: $0.kid) })])
-    }
-
-    public static func keyID(_ key: P256.Signing.PublicKey) -> String {
-        String(Base64URL.encode(SHA256.hash(data: key.x963Representation)).prefix(22))
-    }
+    /// A key's id: its RFC 7638 thumbprint.
+    public static func keyID(_ key: P256.Signing.PublicKey) -> String { JSONWebKey.thumbprint(of: key) }
 
     static func fileName(_ k: Key) -> String { "\(Int(k.created.timeIntervalSince1970))-\(k.kid).pem" }
 

@@ -109,6 +109,6 @@ public final class TokenAuthenticator: Authenticator, Sendable {
         guard let r = registry.catalog.lookup(group: "plinth.dev", version: "v1alpha1", plural: "identityproviders"),
               let cache = try? registry.cache(r) else { return [] }
         await cache.waitUntilReady()
-        return cache.list(prefix: r.keyPrefix, startKey: nil, limit: 0, filter: .everything).items.compactMap { TrustedIssuer(object: $0.object) }
+        return cache.objects().compactMap { TrustedIssuer(object: $0.object) }
     }
 }

@@ -64,7 +64,7 @@ public final class UserDirectory: Sendable {
         let generation = cache.contentGeneration
         if let current = state.withLock({ $0.generation == generation ? $0.index : nil }) { return current }
         var built = Index()
-        let items = cache.list(prefix: secrets.keyPrefix(namespace: Self.namespace), startKey: nil, limit: 0, filter: .everything).items
+        let items = cache.objects(namespace: Self.namespace)
         for item in items {
             let o = item.object
             func field(_ k: String) -> String? {

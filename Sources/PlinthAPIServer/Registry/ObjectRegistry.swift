@@ -215,7 +215,7 @@ public final class ObjectRegistry: Sendable {
         if r.group.isEmpty && r.kind == "Service" {
             let services = try cache(r)
             await services.waitUntilReady()
-            object = ServiceAddressAllocator.allocate(object, existing: services.list(prefix: r.keyPrefix, startKey: nil, limit: 0, filter: .everything).items)
+            object = ServiceAddressAllocator.allocate(object, existing: services.objects())
         }
         try ObjectValidator.validateCreate(r, object, name: name)
         if r.namespaced, let namespace {

@@ -303,6 +303,11 @@ public final class WatchCache: Sendable {
         }
     }
 
+    /// Every cached object of the resource, or of one namespace, in key order.
+    public func objects(namespace: String? = nil) -> [CachedObject] {
+        list(prefix: namespace.map { resource.keyPrefix(namespace: $0) } ?? resource.keyPrefix, startKey: nil, limit: 0, filter: .everything).items
+    }
+
     public var count: Int { state.withLock { $0.items.count } }
 
     // MARK: Watching

@@ -1,3 +1,5 @@
+import PlinthJSON
+
 /// Who made a request, as `kubectl auth whoami` shows it.
 public struct UserInfo: Sendable, Equatable {
     public var username: String
@@ -13,6 +15,20 @@ public struct UserInfo: Sendable, Equatable {
     }
 
     public static let anonymous = UserInfo(username: "system:anonymous", groups: ["system:unauthenticated"])
+
+    /// The `UserInfo` object of reviews and audit events.
+    public var json: JSON {
+        var o = JSONObject()
+        o["username"] = .string(username)
+        if !uid.isEmpty { o["uid"] = .string(uid) }
+        o["groups"] = .array(groups.map { .string($0) })
+        if !extra.isEmpty {
+            var e = JSONObject()
+            for (k, v) in extra.sorted(by: { $0.key < $1.key }) { e[k] = .array(v.map { .string($0) }) }
+            o["extra"] = .object(e)
+        }
+        return .object(o)
+    }
 }
 
 /// Turns request credentials into a user. Implementations: the admin token now; JWTs,

@@ -23,16 +23,6 @@ public struct PolicyRule: Sendable, Hashable {
                   resourceNames: strings("resourceNames"), nonResourceURLs: strings("nonResourceURLs"))
     }
 
-    public var json: JSON {
-        var o = JSONObject()
-        o["verbs"] = .array(verbs.map { .string($0) })
-        if !apiGroups.isEmpty || !resources.isEmpty { o["apiGroups"] = .array(apiGroups.map { .string($0) }) }
-        if !resources.isEmpty { o["resources"] = .array(resources.map { .string($0) }) }
-        if !resourceNames.isEmpty { o["resourceNames"] = .array(resourceNames.map { .string($0) }) }
-        if !nonResourceURLs.isEmpty { o["nonResourceURLs"] = .array(nonResourceURLs.map { .string($0) }) }
-        return .object(o)
-    }
-
     /// Whether this rule allows the request.
     public func allows(_ a: AuthorizationAttributes) -> Bool {
         guard verbs.contains(where: { $0 == "*" || $0 == a.verb }) else { return false }

@@ -23,21 +23,28 @@ public final class RBACAuthorizer: Authorizer, RuleResolver, Sendable {
         await index().rules(for: user, namespace: namespace)
     }
 
-    /// The current index, rebuilt first if any RBAC object changed since the last build.
-    public func index() async -> RBACIndex {
-        let caches = Self.plurals.compactMap { p -> WatchCache? in
+    /// The four RBAC caches, found once (built-in kinds keep their caches for the server's life).
+    private let caches = Mutex<[WatchCache]?>(nil)
+
+    func rbacCaches() async -> [WatchCache]? {
+        if let found = caches.withLock({ $0 }) { return found }
+        let found = Self.plurals.compactMap { p -> WatchCache? in
             guard let r = registry.catalog.lookup(group: "rbac.authorization.k8s.io", version: "v1", plural: p) else { return nil }
             return try? registry.cache(r)
         }
-        guard caches.count == 4 else { return RBACIndex() }
-        for c in caches { await c.waitUntilReady() }
+        guard found.count == 4 else { return nil }
+        for c in found { await c.waitUntilReady() }
+        caches.withLock { $0 = found }
+        return found
+    }
+
+    /// The current index, rebuilt first if any RBAC object changed since the last build.
+    public func index() async -> RBACIndex {
+        guard let caches = await rbacCaches() else { return RBACIndex() }
         let generations = caches.map(\.contentGeneration)
         if let current = state.withLock({ $0.generations == generations ? $0.index : nil }) { return current }
-        func objects(_ c: WatchCache) -> [JSON] {
-            c.list(prefix: c.resource.keyPrefix, startKey: nil, limit: 0, filter: .everything).items.map(\.object)
-        }
-        let built = RBACIndex(clusterRoles: objects(caches[0]), roles: objects(caches[1]),
-                              clusterRoleBindings: objects(caches[2]), roleBindings: objects(caches[3]))
+        let built = RBACIndex(clusterRoles: caches[0].objects().map(\.object), roles: caches[1].objects().map(\.object),
+                              clusterRoleBindings: caches[2].objects().map(\.object), roleBindings: caches[3].objects().map(\.object))
         state.withLock { s in
             // Keep the newest build when two requests rebuilt at once.
             if s.generations.isEmpty || zip(generations, s.generations).allSatisfy({ $0 >= $1 }) { s = (generations, built) }
