@@ -253,6 +253,8 @@ public struct APIBenchmark: Sendable {
         var errors = 0
         var firstError: String?
         var successes: [Int32] = []
+        /// CPU time (user + system) the server process spent during the phase, when its PID is known.
+        var serverCPU: Duration?
     }
 
     struct WorkerResult: Sendable {
@@ -269,6 +271,7 @@ public struct APIBenchmark: Sendable {
         _ makeRequest: @escaping @Sendable (Int, inout SplitMix64) -> HTTPClientRequest
     ) async throws -> PhaseResult {
         let workers = min(connections, max(count, 1))
+        let cpuBefore = serverPID.flatMap(processCPUTime)
         let start = ContinuousClock.now
         var result = PhaseResult()
         try await withThrowingTaskGroup(of: WorkerResult.self) { group in
@@ -314,6 +317,7 @@ public struct APIBenchmark: Sendable {
             }
         }
         result.wall = ContinuousClock.now - start
+        if let cpuBefore, let cpuAfter = serverPID.flatMap(processCPUTime) { result.serverCPU = cpuAfter - cpuBefore }
         result.latencies.sort()
         return result
     }
@@ -327,6 +331,7 @@ public struct APIBenchmark: Sendable {
         line += "  p99 " + fmt(ms(percentile(r.latencies, 0.99)), 1) + " ms"
         line += "  max " + fmt(ms(r.latencies.last ?? .zero), 1) + " ms"
         line += "  errors \(r.errors)"
+        if let cpu = r.serverCPU, n > 0 { line += "  server cpu " + fmt(seconds(cpu) * 1e6 / Double(n), 0) + " us/req" }
         say(line)
         if let e = r.firstError { say("          first error: \(e)") }
     }

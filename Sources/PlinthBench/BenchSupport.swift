@@ -92,3 +92,15 @@ func procStatusKB(_ status: [UInt8], _ key: String) -> Int? {
     }
     return nil
 }
+
+/// User plus system CPU time a process has used so far (fields 14 and 15 of /proc/<pid>/stat,
+/// in clock ticks of 1/100 s as Linux reports them to user space).
+func processCPUTime(_ pid: Int) -> Duration? {
+    guard let stat = readFile("/proc/\(pid)/stat") else { return nil }
+    let text = String(decoding: stat, as: UTF8.self)
+    // The command name (field 2) is in parentheses and may hold spaces; count fields after it.
+    guard let close = text.lastIndex(of: ")") else { return nil }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    guard fields.count > 13, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+    return .milliseconds((user + system) * 10)
+}

@@ -25,12 +25,24 @@ public struct ResourceQuotaController: Service {
         let changes = registry.changes.subscribe()
         let cache = try registry.cache(quotas)
         await cache.waitUntilReady()
+        // Namespaces to recount, each queued once however many events name it (a collection
+        // delete of ten thousand objects costs one or two recounts, not ten thousand).
+        let queue = WorkQueue<String>()
         await withDiscardingTaskGroup { group in
-            group.addTask { await self.follow(changes) }
+            group.addTask {
+                await self.follow(changes, into: queue)
+                await queue.shutdown()
+            }
+            group.addTask {
+                while let ns = await queue.next() {
+                    await self.reconcile(namespace: ns)
+                    await queue.done(ns)
+                }
+            }
             group.addTask {
                 await cancelWhenGracefulShutdown {
                     while !Task.isCancelled {
-                        await self.reconcileAll()
+                        for ns in self.namespacesWithQuotas() { await queue.add(ns) }
                         try? await Task.sleep(for: .seconds(30))
                     }
                 }
@@ -38,23 +50,31 @@ public struct ResourceQuotaController: Service {
         }
     }
 
-    /// Namespaces whose usage may have dropped, or whose quotas changed, are reconciled at once.
-    func follow(_ changes: AsyncStream<ObjectChange>) async {
+    /// Namespaces whose usage may have dropped, or whose quotas changed, are queued for a recount.
+    func follow(_ changes: AsyncStream<ObjectChange>, into queue: WorkQueue<String>) async {
         await cancelWhenGracefulShutdown {
+            // spec.hard/status.hard pairs already found equal by value, by quota key: admission's
+            // status.used writes repeat the same pair and need no parsing.
+            var sameHard: [String: (spec: JSON?, status: JSON?)] = [:]
             for await change in changes {
                 let r = change.resource
                 var namespace: String?
                 switch change.event {
                 case .deleted(let o):
                     namespace = o.namespace
+                    sameHard[o.key] = nil
                 case .added(let o) where r.group.isEmpty && r.plural == "resourcequotas":
                     namespace = o.namespace
                 case .modified(let o):
                     if r.group.isEmpty && r.plural == "resourcequotas" {
                         // Admission's status.used writes land here too; only a changed spec.hard
                         // (compared by value: status holds canonical quantities) needs a recount.
-                        if QuotaUsage.resourceList(o.object[path: ["spec", "hard"]]) != QuotaUsage.resourceList(o.object[path: ["status", "hard"]]) {
+                        let spec = o.object[path: ["spec", "hard"]], status = o.object[path: ["status", "hard"]]
+                        if let known = sameHard[o.key], known.spec == spec, known.status == status { continue }
+                        if QuotaUsage.resourceList(spec) != QuotaUsage.resourceList(status) {
                             namespace = o.namespace
+                        } else {
+                            sameHard[o.key] = (spec, status)
                         }
                     } else if r.group.isEmpty && r.plural == "pods",
                               ["Succeeded", "Failed"].contains(o.object.string("status", "phase") ?? "") || o.object[path: ["metadata", "deletionTimestamp"]] != nil {
@@ -64,15 +84,14 @@ public struct ResourceQuotaController: Service {
                     break
                 }
                 guard let ns = namespace, r.namespaced, !QuotaUsage.isIgnored(r) || r.plural == "resourcequotas" else { continue }
-                await reconcile(namespace: ns)
+                await queue.add(ns)
             }
         }
     }
 
-    func reconcileAll() async {
-        guard let cache = try? registry.cache(quotas) else { return }
-        let namespaces = Set(cache.objects().compactMap(\.namespace))
-        for ns in namespaces.sorted() { await reconcile(namespace: ns) }
+    func namespacesWithQuotas() -> [String] {
+        guard let cache = try? registry.cache(quotas) else { return [] }
+        return Set(cache.objects().compactMap(\.namespace)).sorted()
     }
 
     /// Recomputes every quota of one namespace and writes the ones whose status is off.

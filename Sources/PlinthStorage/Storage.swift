@@ -16,12 +16,19 @@ public protocol Storage: Sendable {
     /// Starts at `startKey` (inclusive) when given; returns at most `limit` items (0 = all).
     func list(prefix: String, startKey: String?, revision: Int64, limit: Int) async throws -> ListResult
 
-    /// Writes `value` if `key` has no live value. Throws `.keyExists`.
-    func create(_ key: String, value: [UInt8]) async throws -> StoredValue
+    /// Writes `value` if `key` has no live value. Throws `.keyExists`. With `requiring`, the
+    /// write happens only if each of those started writes succeeded (else `.requirementFailed`).
+    func create(_ key: String, value: [UInt8], requiring: [PendingWrite]) async throws -> StoredValue
 
     /// Replaces the value if the key's live revision is `expectedRevision`.
-    /// Throws `.notFound`, or `.conflict` carrying the current value.
-    func update(_ key: String, value: [UInt8], expectedRevision: Int64) async throws -> StoredValue
+    /// Throws `.notFound`, or `.conflict` carrying the current value; `requiring` as for `create`.
+    func update(_ key: String, value: [UInt8], expectedRevision: Int64, requiring: [PendingWrite]) async throws -> StoredValue
+
+    /// Starts an `update` and returns at once; its result comes from the handle. Writes given
+    /// the handle in `requiring` are applied after it and only if it succeeded. A backend
+    /// without native support may apply a requiring write after awaiting each requirement's
+    /// result (slower, same outcome).
+    func startUpdate(_ key: String, value: [UInt8], expectedRevision: Int64) -> PendingWrite
 
     /// Deletes the key if live (and, when given, at `expectedRevision`). Returns the deleted
     /// value with the revision of the deletion as `modRevision`.
@@ -44,6 +51,18 @@ public protocol Storage: Sendable {
 
     /// Bytes used by the store on disk (for metrics).
     func sizeInBytes() async -> Int64
+}
+
+extension Storage {
+    /// `create` with no requirements.
+    public func create(_ key: String, value: [UInt8]) async throws -> StoredValue {
+        try await create(key, value: value, requiring: [])
+    }
+
+    /// `update` with no requirements.
+    public func update(_ key: String, value: [UInt8], expectedRevision: Int64) async throws -> StoredValue {
+        try await update(key, value: value, expectedRevision: expectedRevision, requiring: [])
+    }
 }
 
 /// A value as stored, with the revision that created the key and the one that last changed it.
@@ -118,6 +137,8 @@ public enum StorageError: Error, Sendable, Equatable {
     case futureRevision(requested: Int64, current: Int64)
     /// The backend failed (I/O, corruption, unreachable); the operation did not happen.
     case unavailable(String)
+    /// A write this one required did not succeed; this one did not happen.
+    case requirementFailed(key: String)
 }
 
 extension String {

@@ -94,8 +94,8 @@ public final class SQLiteStore: Storage, @unchecked Sendable {
 
     func listSync(prefix: String, startKey: String?, revision: Int64, limit: Int) throws -> ListResult {
         let outcome = try withReader { c throws(StorageErrorWrapper) -> Result<ListResult, StorageError> in
-            try c.exec("BEGIN")
-            defer { try? c.exec("COMMIT") }
+            try c.statement("BEGIN").run()
+            defer { try? c.statement("COMMIT").run() }
             let meta = try c.statement("SELECT (SELECT value FROM meta WHERE name='rev'), (SELECT value FROM meta WHERE name='compact')")
             _ = try meta.step()
             let current = meta.int(0)
@@ -169,12 +169,18 @@ public final class SQLiteStore: Storage, @unchecked Sendable {
 
     // MARK: Writes
 
-    public func create(_ key: String, value: [UInt8]) async throws -> StoredValue {
-        try await submit(.create(key: key, value: value))
+    public func create(_ key: String, value: [UInt8], requiring: [PendingWrite]) async throws -> StoredValue {
+        try await submit(.create(key: key, value: value), requiring: requiring)
     }
 
-    public func update(_ key: String, value: [UInt8], expectedRevision: Int64) async throws -> StoredValue {
-        try await submit(.update(key: key, value: value, expected: expectedRevision))
+    public func update(_ key: String, value: [UInt8], expectedRevision: Int64, requiring: [PendingWrite]) async throws -> StoredValue {
+        try await submit(.update(key: key, value: value, expected: expectedRevision), requiring: requiring)
+    }
+
+    public func startUpdate(_ key: String, value: [UInt8], expectedRevision: Int64) -> PendingWrite {
+        let handle = PendingWrite()
+        enqueue(WriteRequest(op: .update(key: key, value: value, expected: expectedRevision), completion: .handle(handle)))
+        return handle
     }
 
     public func delete(_ key: String, expectedRevision: Int64?) async throws -> StoredValue {
@@ -185,16 +191,22 @@ public final class SQLiteStore: Storage, @unchecked Sendable {
         _ = try await submit(.compact(revision: revision))
     }
 
-    private func submit(_ op: WriteOp) async throws -> StoredValue {
+    private func submit(_ op: WriteOp, requiring: [PendingWrite] = []) async throws -> StoredValue {
         try await withCheckedThrowingContinuation { (cont: CheckedContinuation<StoredValue, any Error>) in
-            let schedule = pending.withLock { p -> Bool in
-                p.ops.append(WriteRequest(op: op, continuation: cont))
-                if p.drainScheduled { return false }
-                p.drainScheduled = true
-                return true
-            }
-            if schedule { writeQueue.async { self.drain() } }
+            enqueue(WriteRequest(op: op, completion: .continuation(cont), requiring: requiring))
         }
+    }
+
+    /// Queues a write in arrival order (the order writes are applied in) and starts a drain if
+    /// none is running.
+    private func enqueue(_ request: WriteRequest) {
+        let schedule = pending.withLock { p -> Bool in
+            p.ops.append(request)
+            if p.drainScheduled { return false }
+            p.drainScheduled = true
+            return true
+        }
+        if schedule { writeQueue.async { self.drain() } }
     }
 
     /// Commits everything queued so far in one transaction, then resumes the callers and
@@ -219,20 +231,28 @@ public final class SQLiteStore: Storage, @unchecked Sendable {
         var events: [StoreEvent] = []
         events.reserveCapacity(batch.count)
         do {
-            try writer.exec("BEGIN IMMEDIATE")
+            // Prepared once and cached: sqlite3_exec would parse the text again on every commit.
+            try writer.statement("BEGIN IMMEDIATE").run()
             for request in batch {
-                results.append(try apply(request.op, events: &events))
+                // A requirement was queued earlier, so it has been applied (or refused) by now.
+                let result = request.requiring.allSatisfy({ $0.applied == true })
+                    ? try apply(request.op, events: &events)
+                    : .failure(.requirementFailed(key: request.op.key))
+                results.append(result)
+                if case .handle(let h) = request.completion {
+                    if case .success = result { h.markApplied(true) } else { h.markApplied(false) }
+                }
             }
             if nextRevision != firstRevision {
                 let s = try writer.statement("UPDATE meta SET value=?1 WHERE name='rev'")
                 s.bind(1, nextRevision - 1)
                 try s.run()
             }
-            try writer.exec("COMMIT")
+            try writer.statement("COMMIT").run()
         } catch {
             try? writer.exec("ROLLBACK")
             nextRevision = firstRevision
-            for request in batch { request.continuation.resume(throwing: StorageError.unavailable(error.message)) }
+            for request in batch { request.completion.finish(.failure(.unavailable(error.message))) }
             return
         }
         let committed = nextRevision - 1
@@ -240,9 +260,7 @@ public final class SQLiteStore: Storage, @unchecked Sendable {
             registry.committedRevision = committed
             if !events.isEmpty { registry.publish(events) }
         }
-        for (request, result) in zip(batch, results) {
-            request.continuation.resume(with: result.mapError { $0 as any Error })
-        }
+        for (request, result) in zip(batch, results) { request.completion.finish(result) }
     }
 
     private struct Latest {
@@ -396,9 +414,30 @@ enum WriteOp {
     case update(key: String, value: [UInt8], expected: Int64)
     case delete(key: String, expected: Int64?)
     case compact(revision: Int64)
+
+    var key: String {
+        switch self {
+        case .create(let key, _), .update(let key, _, _), .delete(let key, _): return key
+        case .compact: return ""
+        }
+    }
 }
 
 struct WriteRequest {
+    /// Who learns the result: a suspended caller, or a started write's handle.
+    enum Completion {
+        case continuation(CheckedContinuation<StoredValue, any Error>)
+        case handle(PendingWrite)
+
+        func finish(_ result: Result<StoredValue, StorageError>) {
+            switch self {
+            case .continuation(let c): c.resume(with: result.mapError { $0 as any Error })
+            case .handle(let h): h.finish(result)
+            }
+        }
+    }
+
     var op: WriteOp
-    var continuation: CheckedContinuation<StoredValue, any Error>
+    var completion: Completion
+    var requiring: [PendingWrite] = []
 }

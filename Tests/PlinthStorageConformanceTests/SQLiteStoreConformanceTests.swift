@@ -17,6 +17,7 @@ struct SQLiteStoreConformanceTests {
     @Test func watchFromRevision() async throws { try await withStore(StorageConformance.watchFromRevision) }
     @Test func compaction() async throws { try await withStore(StorageConformance.compaction) }
     @Test func concurrentWrites() async throws { try await withStore(StorageConformance.concurrentWritesAreAllDurableAndOrdered) }
+    @Test func requiringStartedWrites() async throws { try await withStore(StorageConformance.requiringStartedWrites) }
 
     @Test func reopeningKeepsDataAndRevision() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plinth-store-\(UUID().uuidString)")

@@ -178,4 +178,49 @@ enum StorageConformance {
         let list = try await store.list(prefix: "/registry/cm/load/", startKey: nil, revision: 0, limit: 0)
         #expect(list.items.count == n)
     }
+
+    /// Writes that require a started update happen only if it succeeded, and after it.
+    static func requiringStartedWrites(_ store: any Storage) async throws {
+        let quota = try await store.create("/registry/q/ns/quota", value: bytes("used=0"))
+
+        // The charge succeeds: the requiring create is written, with a later revision.
+        let charge = store.startUpdate(quota.key, value: bytes("used=1"), expectedRevision: quota.modRevision)
+        let object = try await store.create("/registry/cm/ns/a", value: bytes("a"), requiring: [charge])
+        let charged = try await charge.result()
+        #expect(charge.applied == true)
+        #expect(object.modRevision > charged.modRevision)
+
+        // The charge loses a race (stale revision): it fails with the conflict, and the create
+        // and update that require it fail without writing anything.
+        let stale = store.startUpdate(quota.key, value: bytes("used=2"), expectedRevision: quota.modRevision)
+        await #expect(throws: StorageError.requirementFailed(key: "/registry/cm/ns/b")) {
+            try await store.create("/registry/cm/ns/b", value: bytes("b"), requiring: [stale])
+        }
+        await #expect(throws: StorageError.requirementFailed(key: "/registry/cm/ns/a")) {
+            try await store.update("/registry/cm/ns/a", value: bytes("a2"), expectedRevision: object.modRevision, requiring: [charge, stale])
+        }
+        do {
+            _ = try await stale.result()
+            Issue.record("a stale started update succeeded")
+        } catch StorageError.conflict(_, let current) {
+            #expect(current.value == bytes("used=1"))
+        }
+        #expect(stale.applied == false)
+        #expect(try await store.get("/registry/cm/ns/b") == nil)
+        #expect(try await store.get("/registry/cm/ns/a")?.value == bytes("a"))
+        #expect(try await store.get(quota.key)?.value == bytes("used=1"))
+
+        // Many writers requiring one charge, queued at once: all land.
+        let next = store.startUpdate(quota.key, value: bytes("used=11"), expectedRevision: charged.modRevision)
+        let written = try await withThrowingTaskGroup(of: StoredValue.self) { group in
+            for i in 0..<10 {
+                group.addTask { try await store.create("/registry/cm/ns/many-\(i)", value: bytes("m"), requiring: [next]) }
+            }
+            var out: [StoredValue] = []
+            for try await r in group { out.append(r) }
+            return out
+        }
+        let nextCharge = try await next.result()
+        #expect(written.count == 10 && written.allSatisfy { $0.modRevision > nextCharge.modRevision })
+    }
 }

@@ -1,5 +1,6 @@
 import PlinthAPIMachinery
 import PlinthJSON
+import PlinthStorage
 
 /// What an admission plugin knows about the write it is asked about.
 public struct AdmissionAttributes: Sendable {
@@ -18,12 +19,14 @@ public struct AdmissionAttributes: Sendable {
 /// validation and right before the store write (quota is charged there).
 public protocol AdmissionPlugin: Sendable {
     func mutate(_ object: inout JSON, old: JSON?, _ a: AdmissionAttributes) async throws(APIError)
-    func validate(_ object: JSON, old: JSON?, _ a: AdmissionAttributes) async throws(APIError)
+    /// Refuses the write by throwing; may return writes it started (a quota charge) that the
+    /// object's write must require: the object is stored only if they succeed.
+    func validate(_ object: JSON, old: JSON?, _ a: AdmissionAttributes) async throws(APIError) -> [PendingWrite]
 }
 
 extension AdmissionPlugin {
     public func mutate(_ object: inout JSON, old: JSON?, _ a: AdmissionAttributes) async throws(APIError) {}
-    public func validate(_ object: JSON, old: JSON?, _ a: AdmissionAttributes) async throws(APIError) {}
+    public func validate(_ object: JSON, old: JSON?, _ a: AdmissionAttributes) async throws(APIError) -> [PendingWrite] { [] }
 }
 
 /// The plugins in order: every mutation first, then every validation.
@@ -35,7 +38,9 @@ public struct AdmissionChain: Sendable {
         for p in plugins { try await p.mutate(&object, old: old, a) }
     }
 
-    func validate(_ object: JSON, old: JSON?, _ a: AdmissionAttributes) async throws(APIError) {
-        for p in plugins { try await p.validate(object, old: old, a) }
+    func validate(_ object: JSON, old: JSON?, _ a: AdmissionAttributes) async throws(APIError) -> [PendingWrite] {
+        var requiring: [PendingWrite] = []
+        for p in plugins { requiring += try await p.validate(object, old: old, a) }
+        return requiring
     }
 }

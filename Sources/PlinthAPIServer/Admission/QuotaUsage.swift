@@ -118,26 +118,28 @@ public enum QuotaUsage {
     /// The quota resource names among `names` that objects of `r` are charged for (upstream
     /// `MatchingResources`), sorted and without duplicates.
     public static func matchingResources(_ names: [String], _ r: ResourceType) -> [String] {
-        let matched = names.filter { name in
-            guard r.group.isEmpty else { return name == objectCountName(r) }
-            switch r.plural {
-            case "pods":
-                return podResources.contains(name) || name.hasPrefix("hugepages-")
-                    || name.hasPrefix("requests.hugepages-")
-                    || (!isNativeResource(name) && name.hasPrefix("requests."))
-            case "persistentvolumeclaims":
-                return ["count/persistentvolumeclaims", "persistentvolumeclaims", "requests.storage"].contains(name)
-                    || name.hasSuffix(storageClassSuffix + "persistentvolumeclaims")
-                    || name.hasSuffix(storageClassSuffix + "requests.storage")
-            case "services":
-                return ["count/services", "services", "services.nodeports", "services.loadbalancers"].contains(name)
-            case "configmaps", "secrets", "replicationcontrollers", "resourcequotas":
-                return name == objectCountName(r) || name == r.plural
-            default:
-                return name == objectCountName(r)
-            }
+        Array(Set(names.filter { isCharged($0, r) })).sorted()
+    }
+
+    /// Whether objects of `r` are charged for the quota resource `name`.
+    static func isCharged(_ name: String, _ r: ResourceType) -> Bool {
+        guard r.group.isEmpty else { return name == objectCountName(r) }
+        switch r.plural {
+        case "pods":
+            return podResources.contains(name) || name.hasPrefix("hugepages-")
+                || name.hasPrefix("requests.hugepages-")
+                || (!isNativeResource(name) && name.hasPrefix("requests."))
+        case "persistentvolumeclaims":
+            return ["count/persistentvolumeclaims", "persistentvolumeclaims", "requests.storage"].contains(name)
+                || name.hasSuffix(storageClassSuffix + "persistentvolumeclaims")
+                || name.hasSuffix(storageClassSuffix + "requests.storage")
+        case "services":
+            return ["count/services", "services", "services.nodeports", "services.loadbalancers"].contains(name)
+        case "configmaps", "secrets", "replicationcontrollers", "resourcequotas":
+            return name == objectCountName(r) || name == r.plural
+        default:
+            return name == objectCountName(r)
         }
-        return Array(Set(matched)).sorted()
     }
 
     // MARK: - Which quotas apply
@@ -150,9 +152,7 @@ public enum QuotaUsage {
     /// Upstream reads `status.hard`, not `spec.hard`: a quota the controller has not synced yet
     /// matches nothing.
     public static func matches(quota: JSON, object: JSON, _ r: ResourceType) -> Bool {
-        let hard = Array(resourceList(quota[path: ["status", "hard"]]).keys)
-        guard !matchingResources(hard, r).isEmpty else { return false }
-        return matchesScopes(quota: quota, object: object, r)
+        Quota(quota).matches(object, r)
     }
 
     /// Whether the object is in every scope the quota names (true for an unscoped quota). The
@@ -178,7 +178,7 @@ public enum QuotaUsage {
         return result
     }
 
-    private static func podMatches(scope s: ScopeRequirement, _ pod: JSON, _ r: ResourceType) -> Bool {
+    static func podMatches(scope s: ScopeRequirement, _ pod: JSON, _ r: ResourceType) -> Bool {
         guard r.group.isEmpty, r.plural == "pods" else { return false }
         switch s.scope {
         case "Terminating": return isTerminating(pod)
@@ -271,8 +271,8 @@ public enum QuotaUsage {
     /// `r` (all of them are listed) and `used` lacks a value for one of them; else nil.
     public static func statusUnknownError(quota name: String, hard: [String: Quantity], used: [String: Quantity],
                                           _ r: ResourceType) -> String? {
+        guard hard.keys.contains(where: { used[$0] == nil && isCharged($0, r) }) else { return nil }
         let restricted = matchingResources(Array(hard.keys), r)
-        guard restricted.contains(where: { used[$0] == nil }) else { return nil }
         return "status unknown for quota: \(name), resources: \(restricted.joined(separator: ","))"
     }
 
@@ -326,14 +326,19 @@ public enum QuotaUsage {
     /// `resourceVersion`, quotas it also matched are charged only the increase.
     public static func evaluate(object: JSON, old: JSON?, quotas: [JSON], _ r: ResourceType,
                                 subresource: String? = nil, now: Int64? = nil) -> Decision {
+        evaluate(object: object, old: old, quotas: quotas.map(Quota.init), r, subresource: subresource, now: now)
+    }
+
+    /// `evaluate` over quotas already read into `Quota` values, so a caller deciding many
+    /// writes against the same quotas parses them once.
+    public static func evaluate(object: JSON, old: JSON?, quotas: [Quota], _ r: ResourceType,
+                                subresource: String? = nil, now: Int64? = nil) -> Decision {
         var interesting: [Int] = []
-        for (i, q) in quotas.enumerated() where matches(quota: q, object: object, r) {
-            let name = q.string("metadata", "name") ?? ""
-            let hard = resourceList(q[path: ["status", "hard"]])
-            if let text = constraintsError(quotaHard: Array(hard.keys), object: object, r) {
-                return .denied("failed quota: \(name): \(text)")
+        for (i, q) in quotas.enumerated() where q.matches(object, r) {
+            if let text = constraintsError(quotaHard: Array(q.hard.keys), object: object, r) {
+                return .denied("failed quota: \(q.name): \(text)")
             }
-            if let text = statusUnknownError(quota: name, hard: hard, used: resourceList(q[path: ["status", "used"]]), r) {
+            if let text = statusUnknownError(quota: q.name, hard: q.hard, used: q.used, r) {
                 return .denied(text)
             }
             interesting.append(i)
@@ -348,20 +353,17 @@ public enum QuotaUsage {
         var deltas = Dictionary(uniqueKeysWithValues: interesting.map { ($0, input) })
         if let old, !(old.string("metadata", "resourceVersion") ?? "").isEmpty {
             let increase = delta(new: input, old: usage(of: old, r, now: now))
-            for i in interesting where matches(quota: quotas[i], object: old, r) { deltas[i] = increase }
+            for i in interesting where quotas[i].matches(old, r) { deltas[i] = increase }
         }
 
         var charges: [Charge] = []
         for i in interesting {
             let q = quotas[i]
-            let name = q.string("metadata", "name") ?? ""
-            let used = resourceList(q[path: ["status", "used"]])
-            switch charge(quota: name, hard: resourceList(q[path: ["status", "hard"]]), used: used,
-                          delta: deltas[i] ?? [:], enforce: subresource != "status") {
+            switch charge(quota: q.name, hard: q.hard, used: q.used, delta: deltas[i] ?? [:], enforce: subresource != "status") {
             case .denied(let text):
                 return .denied(text)
             case .allowed(let newUsed):
-                if newUsed != used { charges.append(Charge(index: i, name: name, used: newUsed)) }
+                if newUsed != q.used { charges.append(Charge(index: i, name: q.name, used: newUsed)) }
             }
         }
         return .allowed(charges)

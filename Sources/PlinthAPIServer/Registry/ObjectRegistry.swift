@@ -221,22 +221,30 @@ public final class ObjectRegistry: Sendable {
         if r.namespaced, let namespace {
             try await requireNamespace(namespace, creating: r, name: name)
         }
-        if let (chain, attrs) = admission { try await chain.validate(object, old: nil, attrs) }
         object = options.track(live: nil, new: object)
         object = Self.canonicalOrder(object, r)
         let bytes = object.serialized()
-        if options.dryRun {
-            return CachedObject(key: r.key(namespace: namespace, name: name), object: object, bytes: bytes, revision: 0, createRevision: 0)
-        }
         let key = r.key(namespace: namespace, name: name)
-        do {
-            let stored = try await storage.create(key, value: bytes)
-            return Self.served(object, key: key, bytes: bytes, stored: stored)
-        } catch StorageError.keyExists {
-            throw APIError.alreadyExists(r, name)
-        } catch {
-            throw Self.storageError(error, r, name)
+        // Validating admission may make the write depend on writes it started (a quota charge);
+        // if one of those lost a race, the object was not written and admission decides again.
+        for _ in 0..<8 {
+            var requiring: [PendingWrite] = []
+            if let (chain, attrs) = admission { requiring = try await chain.validate(object, old: nil, attrs) }
+            if options.dryRun {
+                return CachedObject(key: key, object: object, bytes: bytes, revision: 0, createRevision: 0)
+            }
+            do {
+                let stored = try await storage.create(key, value: bytes, requiring: requiring)
+                return Self.served(object, key: key, bytes: bytes, stored: stored)
+            } catch StorageError.keyExists {
+                throw APIError.alreadyExists(r, name)
+            } catch StorageError.requirementFailed {
+                continue
+            } catch {
+                throw Self.storageError(error, r, name)
+            }
         }
+        throw APIError(code: 409, reason: "Conflict", message: "Operation cannot be fulfilled on \(r.qualifiedResource) \"\(name)\": admission kept losing races; please retry")
     }
 
     /// Builds the served form of an object just written: the stored bytes with the revision
@@ -303,7 +311,8 @@ public final class ObjectRegistry: Sendable {
             next = try customResourceRules(r, next, old: current.object, name: name)
             try ObjectValidator.validateUpdate(r, next, old: current.object, name: name)
             try DeletionPlan.checkNoNewFinalizers(r, next, old: current.object, name: name)
-            if let (chain, attrs) = admission { try await chain.validate(next, old: current.object, attrs) }
+            var requiring: [PendingWrite] = []
+            if let (chain, attrs) = admission { requiring = try await chain.validate(next, old: current.object, attrs) }
             next[path: ["metadata", "resourceVersion"]] = nil
             var live = current.object
             live[path: ["metadata", "resourceVersion"]] = nil
@@ -326,8 +335,10 @@ public final class ObjectRegistry: Sendable {
                     let stored = try await storage.delete(key, expectedRevision: current.revision)
                     return Self.served(next, key: key, bytes: bytes, stored: stored)
                 }
-                let stored = try await storage.update(key, value: bytes, expectedRevision: current.revision)
+                let stored = try await storage.update(key, value: bytes, expectedRevision: current.revision, requiring: requiring)
                 return Self.served(next, key: key, bytes: bytes, stored: stored)
+            } catch StorageError.requirementFailed {
+                continue  // a charge admission started lost a race: decide again
             } catch StorageError.conflict(_, let latest) {
                 if precondition != nil || attempt == 15 { throw APIError.conflict(r, name) }
                 current = try Self.retryBase(latest, key: key)
@@ -344,20 +355,43 @@ public final class ObjectRegistry: Sendable {
     /// object rules of `update` (for server-internal status bookkeeping such as quota charges).
     /// On a conflict, throws `.stale` with the object the store holds now, to decide again against.
     public func compareAndSwap(_ r: ResourceType, base: CachedObject, next: JSON) async throws(CompareAndSwapError) -> CachedObject {
+        try await startCompareAndSwap(r, base: base, next: next).result()
+    }
+
+    /// `compareAndSwap` started without waiting: other writes may require `swap.pending`
+    /// (admission returns it) and so land in the same commit; `result()` gives the outcome.
+    public func startCompareAndSwap(_ r: ResourceType, base: CachedObject, next: JSON) -> StartedSwap {
         var object = next
         object[path: ["metadata", "resourceVersion"]] = nil
         object = Self.canonicalOrder(object, r)
         let bytes = object.serialized()
-        do {
-            let stored = try await storage.update(base.key, value: bytes, expectedRevision: base.revision)
-            return Self.served(object, key: base.key, bytes: bytes, stored: stored)
-        } catch StorageError.conflict(_, let latest) {
-            guard let current = try? Self.retryBase(latest, key: base.key) else { throw .failed(APIError.internalError("undecodable object at \(base.key)")) }
-            throw .stale(current)
-        } catch StorageError.notFound {
-            throw .failed(APIError.notFound(r, base.name))
-        } catch {
-            throw .failed(Self.storageError(error, r, base.name))
+        return StartedSwap(pending: storage.startUpdate(base.key, value: bytes, expectedRevision: base.revision),
+                           resource: r, base: base, object: object, bytes: bytes)
+    }
+
+    /// A compare-and-swap the store has queued; see `startCompareAndSwap`.
+    public struct StartedSwap: Sendable {
+        public let pending: PendingWrite
+        let resource: ResourceType
+        let base: CachedObject
+        let object: JSON
+        let bytes: [UInt8]
+
+        /// The written object, or why not: `.stale` with the current object on a conflict.
+        public func result() async throws(CompareAndSwapError) -> CachedObject {
+            do {
+                let stored = try await pending.result()
+                return ObjectRegistry.served(object, key: base.key, bytes: bytes, stored: stored)
+            } catch StorageError.conflict(_, let latest) {
+                guard let current = try? ObjectRegistry.retryBase(latest, key: base.key) else {
+                    throw .failed(APIError.internalError("undecodable object at \(base.key)"))
+                }
+                throw .stale(current)
+            } catch StorageError.notFound {
+                throw .failed(APIError.notFound(resource, base.name))
+            } catch {
+                throw .failed(ObjectRegistry.storageError(error, resource, base.name))
+            }
         }
     }
 
