@@ -53,6 +53,12 @@ let package = Package(
         ], swiftSettings: swiftSettings),
         // Controllers that run inside the control plane (namespace defaults, …).
         .target(name: "PlinthControllers", dependencies: ["PlinthJSON", "PlinthAPIMachinery", "PlinthAPIServer"], swiftSettings: swiftSettings),
+        // Places pods on nodes: filter and score plugins (pure) and the scheduling service.
+        .target(name: "PlinthScheduler", dependencies: [
+            "PlinthJSON", "PlinthAPIMachinery", "PlinthAPIServer", "PlinthControllers",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
         // The API client the CLI commands use: kubeconfig reading and merging, JSON requests.
         .target(name: "PlinthClient", dependencies: [
             "PlinthJSON",
@@ -72,7 +78,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "plinth", dependencies: [
-            "PlinthAPIServer", "PlinthStorageSQLite", "PlinthControllers", "PlinthBench", "PlinthClient",
+            "PlinthAPIServer", "PlinthStorageSQLite", "PlinthControllers", "PlinthScheduler", "PlinthBench", "PlinthClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -87,6 +93,7 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "PlinthSchedulerTests", dependencies: ["PlinthScheduler", "PlinthAPIMachinery", "PlinthJSON"]),
         .testTarget(name: "PlinthStorageConformanceTests", dependencies: ["PlinthStorage", "PlinthStorageSQLite"]),
         .testTarget(name: "PlinthIntegrationTests", dependencies: [
             "PlinthJSON",

@@ -55,6 +55,9 @@ extension APIServerCore {
             if info.subresource == "token", r.group.isEmpty, r.plural == "serviceaccounts", let name = info.name, let namespace {
                 return (verb, try await tokenRequest(request, namespace: namespace, serviceAccount: name, dryRun: options.dryRun))
             }
+            if info.subresource == "binding", r.group.isEmpty, r.plural == "pods", let name = info.name, let namespace {
+                return (verb, try await bindPod(request, namespace: namespace, name: name, options: options))
+            }
             if info.name != nil || info.subresource != nil {
                 throw APIError.methodNotSupported(r, verb: "create")
             }

@@ -3,6 +3,7 @@ import Logging
 import PlinthAPIMachinery
 import PlinthAPIServer
 import PlinthControllers
+import PlinthScheduler
 import PlinthStorage
 import PlinthStorageSQLite
 import ServiceLifecycle
@@ -65,6 +66,7 @@ enum ControlPlane {
             GarbageCollector(core: core, logger: logger),
             NamespaceController(core: core, logger: logger),
             PodTerminationController(core: core, logger: logger),
+            Scheduler(core: core, logger: logger),
             readyWatcher,
         ]
         var configured = services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }

@@ -436,6 +436,15 @@ public enum QuotaUsage {
         var restartable: Bool
     }
 
+    /// A pod's resource requests as the scheduler counts them (upstream `PodRequests`): its
+    /// containers' and sidecars' requests summed, raised to its init containers' peak, plus
+    /// `spec.overhead`.
+    public static func podRequests(_ pod: JSON) -> [String: Quantity] {
+        var total = aggregate(containers(pod, "containers"), containers(pod, "initContainers"), \.requests)
+        for (k, v) in resourceList(pod[path: ["spec", "overhead"]]) { total[k] = (total[k] ?? .zero) + v }
+        return total
+    }
+
     static func containers(_ pod: JSON, _ field: String) -> [Container] {
         (pod[path: ["spec", field]]?.arrayValue ?? []).map { c in
             Container(name: c.string("name") ?? "",

@@ -1,0 +1,83 @@
+import PlinthAPIMachinery
+import PlinthAPIServer
+import PlinthJSON
+
+/// What the scheduler knows of one node: its labels, taints and allocatable resources, and
+/// what the pods already on it request (upstream's `framework.NodeInfo`).
+public struct NodeInfo: Sendable {
+    public struct Taint: Sendable, Equatable {
+        public var key: String
+        public var value: String
+        public var effect: String
+
+        public init(key: String, value: String, effect: String) {
+            self.key = key
+            self.value = value
+            self.effect = effect
+        }
+    }
+
+    public var name: String
+    public var labels: [String: String]
+    public var taints: [Taint]
+    public var unschedulable: Bool
+    public var allocatable: [String: Quantity]
+    /// The sum of the requests of the pods on the node.
+    public var requested: [String: Quantity] = [:]
+    /// The same with upstream's non-zero defaults (100m CPU, 200Mi memory) for pods that request
+    /// none: what scoring spreads by.
+    public var requestedForScoring: [String: Quantity] = [:]
+    public var podCount = 0
+
+    public init(_ node: JSON) {
+        name = node.string("metadata", "name") ?? ""
+        labels = (node[path: ["metadata", "labels"]]?.objectValue ?? JSONObject()).reduce(into: [:]) { out, kv in
+            if let v = kv.value.stringValue { out[kv.key] = v }
+        }
+        taints = (node[path: ["spec", "taints"]]?.arrayValue ?? []).map {
+            Taint(key: $0.string("key") ?? "", value: $0.string("value") ?? "", effect: $0.string("effect") ?? "")
+        }
+        unschedulable = node[path: ["spec", "unschedulable"]]?.boolValue ?? false
+        allocatable = QuotaUsage.resourceList(node[path: ["status", "allocatable"]] ?? node[path: ["status", "capacity"]])
+    }
+
+    /// Counts a pod placed on this node.
+    public mutating func add(_ pod: PodInfo) {
+        podCount += 1
+        for (k, v) in pod.requests { requested[k] = (requested[k] ?? .zero) + v }
+        for (k, v) in pod.requestsForScoring { requestedForScoring[k] = (requestedForScoring[k] ?? .zero) + v }
+    }
+}
+
+/// What a pod asks of a node, read once from its spec.
+public struct PodInfo: Sendable {
+    public var namespace: String
+    public var name: String
+    public var requests: [String: Quantity]
+    public var requestsForScoring: [String: Quantity]
+    public var nodeSelector: [String: String]
+    /// `requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`, ORed.
+    public var requiredTerms: [JSON]
+    /// `preferredDuringSchedulingIgnoredDuringExecution` as (weight, term).
+    public var preferredTerms: [(weight: Int, term: JSON)]
+    public var tolerations: [JSON]
+
+    public init(_ pod: JSON) {
+        namespace = pod.string("metadata", "namespace") ?? ""
+        name = pod.string("metadata", "name") ?? ""
+        requests = QuotaUsage.podRequests(pod)
+        var scoring = requests
+        if (scoring["cpu"] ?? .zero).isZero { scoring["cpu"] = Quantity(milli: 100, format: .decimalSI) }
+        if (scoring["memory"] ?? .zero).isZero { scoring["memory"] = Quantity(value: 200 * 1024 * 1024, format: .binarySI) }
+        requestsForScoring = scoring
+        nodeSelector = (pod[path: ["spec", "nodeSelector"]]?.objectValue ?? JSONObject()).reduce(into: [:]) { out, kv in
+            if let v = kv.value.stringValue { out[kv.key] = v }
+        }
+        let affinity = pod[path: ["spec", "affinity", "nodeAffinity"]]
+        requiredTerms = affinity?[path: ["requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"]]?.arrayValue ?? []
+        preferredTerms = (affinity?["preferredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? []).map {
+            (Int($0["weight"]?.intValue ?? 0), $0["preference"] ?? [:])
+        }
+        tolerations = pod[path: ["spec", "tolerations"]]?.arrayValue ?? []
+    }
+}

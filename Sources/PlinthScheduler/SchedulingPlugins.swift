@@ -1,0 +1,138 @@
+import PlinthAPIMachinery
+import PlinthJSON
+
+/// A filter: why `node` cannot take `pod`, in upstream's words (none: it fits). Reasons from
+/// every node are counted into the `FailedScheduling` message.
+public protocol FilterPlugin: Sendable {
+    func unfitReasons(_ pod: PodInfo, _ node: NodeInfo) -> [String]
+}
+
+/// A score: how much `node` suits `pod`, 0…100; the node with the highest weighted sum wins.
+public protocol ScorePlugin: Sendable {
+    var weight: Int { get }
+    func score(_ pod: PodInfo, _ node: NodeInfo) -> Int
+}
+
+/// `spec.unschedulable` (cordon) keeps new pods off unless they tolerate the matching taint.
+public struct NodeUnschedulable: FilterPlugin {
+    public init() {}
+    public func unfitReasons(_ pod: PodInfo, _ node: NodeInfo) -> [String] {
+        guard node.unschedulable else { return [] }
+        let taint = NodeInfo.Taint(key: "node.kubernetes.io/unschedulable", value: "", effect: "NoSchedule")
+        return pod.tolerations.contains { TaintToleration.tolerates($0, taint) } ? [] : ["node(s) were unschedulable"]
+    }
+}
+
+/// NoSchedule and NoExecute taints the pod does not tolerate.
+public struct TaintToleration: FilterPlugin, ScorePlugin {
+    public let weight = 3
+    public init() {}
+
+    public func unfitReasons(_ pod: PodInfo, _ node: NodeInfo) -> [String] {
+        for taint in node.taints where taint.effect == "NoSchedule" || taint.effect == "NoExecute" {
+            if !pod.tolerations.contains(where: { Self.tolerates($0, taint) }) {
+                return ["node(s) had untolerated taint {\(taint.key): \(taint.value)}"]
+            }
+        }
+        return []
+    }
+
+    /// Fewer untolerated PreferNoSchedule taints score higher.
+    public func score(_ pod: PodInfo, _ node: NodeInfo) -> Int {
+        let soft = node.taints.filter { $0.effect == "PreferNoSchedule" }
+        guard !soft.isEmpty else { return 100 }
+        let untolerated = soft.filter { t in !pod.tolerations.contains { Self.tolerates($0, t) } }.count
+        return 100 - untolerated * 100 / soft.count
+    }
+
+    /// Upstream `ToleratesTaint`: an empty effect matches every effect; an empty key with
+    /// `Exists` matches every key; `Exists` matches any value, `Equal` (the default) one value.
+    public static func tolerates(_ toleration: JSON, _ taint: NodeInfo.Taint) -> Bool {
+        let effect = toleration.string("effect") ?? ""
+        if !effect.isEmpty && effect != taint.effect { return false }
+        let key = toleration.string("key") ?? ""
+        let op = toleration.string("operator") ?? "Equal"
+        if !key.isEmpty && key != taint.key { return false }
+        switch op {
+        case "Exists": return true
+        case "Equal", "": return (toleration.string("value") ?? "") == taint.value
+        default: return false
+        }
+    }
+}
+
+/// `spec.nodeSelector` and required node affinity.
+public struct NodeAffinity: FilterPlugin, ScorePlugin {
+    public let weight = 2
+    public init() {}
+
+    public func unfitReasons(_ pod: PodInfo, _ node: NodeInfo) -> [String] {
+        let selected = pod.nodeSelector.allSatisfy { node.labels[$0.key] == $0.value }
+        let required = pod.requiredTerms.isEmpty || pod.requiredTerms.contains { Self.matches($0, node) }
+        return selected && required ? [] : ["node(s) didn't match Pod's node affinity/selector"]
+    }
+
+    /// The weights of the preferred terms the node matches, scaled to 0…100 of their sum.
+    public func score(_ pod: PodInfo, _ node: NodeInfo) -> Int {
+        let total = pod.preferredTerms.reduce(0) { $0 + max($1.weight, 0) }
+        guard total > 0 else { return 0 }
+        let matched = pod.preferredTerms.filter { Self.matches($0.term, node) }.reduce(0) { $0 + max($1.weight, 0) }
+        return matched * 100 / total
+    }
+
+    /// One node selector term: every `matchExpressions` requirement on labels and every
+    /// `matchFields` requirement (only `metadata.name`) holds; an empty term matches nothing.
+    static func matches(_ term: JSON, _ node: NodeInfo) -> Bool {
+        let expressions = term["matchExpressions"]?.arrayValue ?? []
+        let fields = term["matchFields"]?.arrayValue ?? []
+        guard !expressions.isEmpty || !fields.isEmpty else { return false }
+        for e in expressions where !requirement(e, value: node.labels[e.string("key") ?? ""]) { return false }
+        for f in fields {
+            guard f.string("key") == "metadata.name", requirement(f, value: node.name) else { return false }
+        }
+        return true
+    }
+
+    private static func requirement(_ e: JSON, value: String?) -> Bool {
+        let values = (e["values"]?.arrayValue ?? []).compactMap(\.stringValue)
+        switch e.string("operator") ?? "" {
+        case "In": return value.map(values.contains) ?? false
+        case "NotIn": return value.map { !values.contains($0) } ?? true
+        case "Exists": return value != nil
+        case "DoesNotExist": return value == nil
+        case "Gt", "Lt":
+            guard let v = value.flatMap({ Int64($0) }), values.count == 1, let bound = Int64(values[0]) else { return false }
+            return e.string("operator") == "Gt" ? v > bound : v < bound
+        default: return false
+        }
+    }
+}
+
+/// Requests fit in what the node has left: pods, cpu, memory and any other resource asked for.
+public struct NodeResourcesFit: FilterPlugin, ScorePlugin {
+    public let weight = 1
+    public init() {}
+
+    public func unfitReasons(_ pod: PodInfo, _ node: NodeInfo) -> [String] {
+        var reasons: [String] = []
+        let maxPods = node.allocatable["pods"]?.value ?? 110
+        if Int64(node.podCount + 1) > maxPods { reasons.append("Too many pods") }
+        for (name, asked) in pod.requests.sorted(by: { $0.key < $1.key }) where !asked.isZero {
+            let free = (node.allocatable[name] ?? .zero) - (node.requested[name] ?? .zero)
+            if asked > free { reasons.append("Insufficient \(name)") }
+        }
+        return reasons
+    }
+
+    /// Upstream's LeastAllocated: the share of cpu and memory left after placing the pod.
+    public func score(_ pod: PodInfo, _ node: NodeInfo) -> Int {
+        var sum = 0
+        for name in ["cpu", "memory"] {
+            let capacity = node.allocatable[name]?.milliValue ?? 0
+            guard capacity > 0 else { continue }
+            let used = (node.requestedForScoring[name]?.milliValue ?? 0) + (pod.requestsForScoring[name]?.milliValue ?? 0)
+            sum += used > capacity ? 0 : Int((capacity - used) * 100 / capacity)
+        }
+        return sum / 2
+    }
+}

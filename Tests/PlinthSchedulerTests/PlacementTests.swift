@@ -1,0 +1,72 @@
+import PlinthJSON
+import PlinthScheduler
+import Testing
+
+@Suite("scheduling plugins")
+struct PlacementTests {
+    func node(_ name: String, cpu: String = "4", memory: String = "8Gi", pods: Int = 110, labels: JSON = [:],
+              taints: [JSON] = [], unschedulable: Bool = false) -> NodeInfo {
+        NodeInfo(["metadata": ["name": .string(name), "labels": labels],
+                  "spec": ["taints": .array(taints), "unschedulable": .bool(unschedulable)],
+                  "status": ["allocatable": ["cpu": .string(cpu), "memory": .string(memory), "pods": .string(String(pods))]]])
+    }
+
+    func pod(_ name: String, cpu: String? = nil, memory: String? = nil, spec: JSON = [:]) -> PodInfo {
+        var requests: JSON = [:]
+        if let cpu { requests["cpu"] = .string(cpu) }
+        if let memory { requests["memory"] = .string(memory) }
+        var s = spec
+        s["containers"] = [["name": "c", "image": "busybox", "resources": ["requests": requests]]]
+        return PodInfo(["metadata": ["name": .string(name), "namespace": "default"], "spec": s])
+    }
+
+    @Test func noNodesAtAll() {
+        #expect(Placement.standard.choose(pod("p"), nodes: []) == .unschedulable("no nodes available to schedule pods"))
+    }
+
+    @Test func resourcesDecideAndTheMessageCountsReasons() {
+        var busy = node("a", cpu: "1")
+        busy.add(pod("x", cpu: "800m"))
+        let nodes = [busy, node("b", cpu: "1", taints: [["key": "dedicated", "value": "db", "effect": "NoSchedule"]]),
+                     node("c", cpu: "500m")]
+        #expect(Placement.standard.choose(pod("p", cpu: "600m"), nodes: nodes)
+                == .unschedulable("0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: db}, 2 Insufficient cpu."))
+        let tolerant = pod("p", cpu: "600m", spec: ["tolerations": [["key": "dedicated", "operator": "Equal", "value": "db", "effect": "NoSchedule"]]])
+        #expect(Placement.standard.choose(tolerant, nodes: nodes) == .node("b"))
+    }
+
+    @Test func leastAllocatedSpreads() {
+        var a = node("a")
+        a.add(pod("x", cpu: "2", memory: "4Gi"))
+        #expect(Placement.standard.choose(pod("p", cpu: "100m", memory: "100Mi"), nodes: [a, node("b")]) == .node("b"))
+    }
+
+    @Test func selectorsAffinityAndCordon() {
+        let nodes = [node("a", labels: ["disk": "hdd"]), node("b", labels: ["disk": "ssd"]), node("c", labels: ["disk": "ssd"], unschedulable: true)]
+        #expect(Placement.standard.choose(pod("p", spec: ["nodeSelector": ["disk": "ssd"]]), nodes: nodes) == .node("b"))
+        let affinity: JSON = ["affinity": ["nodeAffinity": ["requiredDuringSchedulingIgnoredDuringExecution": ["nodeSelectorTerms": [
+            ["matchExpressions": [["key": "disk", "operator": "NotIn", "values": ["ssd"]]]]]]]]]
+        #expect(Placement.standard.choose(pod("p", spec: affinity), nodes: nodes) == .node("a"))
+        #expect(Placement.standard.choose(pod("p", spec: ["nodeSelector": ["disk": "nvme"]]), nodes: nodes)
+                == .unschedulable("0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match Pod's node affinity/selector."))
+        let preferred: JSON = ["affinity": ["nodeAffinity": ["preferredDuringSchedulingIgnoredDuringExecution": [
+            ["weight": 50, "preference": ["matchExpressions": [["key": "disk", "operator": "In", "values": ["hdd"]]]]]]]]]
+        #expect(Placement.standard.choose(pod("p", spec: preferred), nodes: nodes) == .node("a"))
+    }
+
+    @Test func tooManyPods() {
+        var full = node("a", pods: 1)
+        full.add(pod("x"))
+        #expect(Placement.standard.choose(pod("p"), nodes: [full]) == .unschedulable("0/1 nodes are available: 1 Too many pods."))
+    }
+
+    @Test func tolerationMatching() {
+        let t = NodeInfo.Taint(key: "k", value: "v", effect: "NoExecute")
+        #expect(TaintToleration.tolerates(["operator": "Exists"], t))
+        #expect(TaintToleration.tolerates(["key": "k", "operator": "Exists", "effect": "NoExecute"], t))
+        #expect(!TaintToleration.tolerates(["key": "k", "operator": "Exists", "effect": "NoSchedule"], t))
+        #expect(TaintToleration.tolerates(["key": "k", "value": "v"], t))
+        #expect(!TaintToleration.tolerates(["key": "k", "value": "w"], t))
+        #expect(!TaintToleration.tolerates(["key": "other", "operator": "Exists"], t))
+    }
+}
