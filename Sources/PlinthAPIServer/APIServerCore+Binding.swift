@@ -52,6 +52,9 @@ extension APIServerCore {
             if let assigned = current.string("spec", "nodeName"), !assigned.isEmpty {
                 throw conflict("pod \(name) is already assigned to node \"\(assigned)\"")
             }
+            if !(current[path: ["spec", "schedulingGates"]]?.arrayValue ?? []).isEmpty {
+                throw conflict("pod \(name) has non-empty .spec.schedulingGates")
+            }
             var pod = current
             pod[path: ["spec", "nodeName"]] = .string(node)
             for (k, v) in annotations { pod[path: ["metadata", "annotations", k]] = v }

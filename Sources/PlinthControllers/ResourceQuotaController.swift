@@ -35,7 +35,11 @@ public struct ResourceQuotaController: Service {
             }
             group.addTask {
                 while let ns = await queue.next() {
-                    await self.reconcile(namespace: ns)
+                    if await self.reconcile(namespace: ns) == .retry {
+                        // Lost a race with admission's charges: count again shortly.
+                        try? await Task.sleep(for: .milliseconds(100))
+                        await queue.add(ns)
+                    }
                     await queue.done(ns)
                 }
             }
@@ -94,12 +98,17 @@ public struct ResourceQuotaController: Service {
         return Set(cache.objects().compactMap(\.namespace)).sorted()
     }
 
-    /// Recomputes every quota of one namespace and writes the ones whose status is off.
-    func reconcile(namespace: String) async {
-        guard let cache = try? registry.cache(quotas) else { return }
+    enum Outcome { case done, retry }
+
+    /// Recomputes every quota of one namespace and writes the ones whose status is off;
+    /// `.retry` when a quota changed meanwhile (admission charged it), so the count is redone.
+    @discardableResult
+    func reconcile(namespace: String) async -> Outcome {
+        guard let cache = try? registry.cache(quotas) else { return .done }
         try? await cache.waitUntilConsistent()
         let items = cache.objects(namespace: namespace)
-        guard !items.isEmpty else { return }
+        guard !items.isEmpty else { return .done }
+        var outcome = Outcome.done
         let now = Int64(Date().timeIntervalSince1970)
         var objectsByKind: [String: (ResourceType, [JSON])] = [:]
         for item in items {
@@ -111,6 +120,9 @@ public struct ResourceQuotaController: Service {
                 let objects: [JSON]
                 if let cached = objectsByKind[r.keyPrefix] { objects = cached.1 } else {
                     guard let c = try? registry.cache(r) else { continue }
+                    // Objects admitted before the quota was read must be counted: read them at
+                    // least as fresh as the store.
+                    try? await c.waitUntilConsistent()
                     objects = c.objects(namespace: namespace).map(\.object)
                     objectsByKind[r.keyPrefix] = (r, objects)
                 }
@@ -127,12 +139,15 @@ public struct ResourceQuotaController: Service {
                     next["status"] = status
                     return next
                 }
-            } catch where error.code == 409 || error.code == 404 {
-                continue  // changed meanwhile; the change brings us back
+            } catch where error.code == 409 {
+                outcome = .retry
+            } catch where error.code == 404 {
+                continue
             } catch {
                 logger.warning("resourcequota \(namespace)/\(item.name): \(error)")
             }
         }
+        return outcome
     }
 
     /// The kinds whose objects count toward these quota resource names (those admission would

@@ -8,7 +8,7 @@ public struct Placement: Sendable {
 
     /// Upstream's default plugins that Plinth has.
     public static let standard = Placement(
-        filters: [NodeUnschedulable(), NodeAffinity(), TaintToleration(), NodeResourcesFit()],
+        filters: [NodeUnschedulable(), TaintToleration(), NodeAffinity(), NodeResourcesFit()],
         scores: [NodeResourcesFit(), NodeAffinity(), TaintToleration()])
 
     public init(filters: [any FilterPlugin], scores: [any ScorePlugin]) {
@@ -27,26 +27,23 @@ public struct Placement: Sendable {
     public func choose(_ pod: PodInfo, nodes: [NodeInfo]) -> Outcome {
         guard !nodes.isEmpty else { return .unschedulable("no nodes available to schedule pods") }
         var reasons: [String: Int] = [:]
-        var best: [String] = []
-        var bestScore = Int.min
+        var feasible: [NodeInfo] = []
         for node in nodes {
             var unfit: [String] = []
             for f in filters {
                 unfit = f.unfitReasons(pod, node)
                 if !unfit.isEmpty { break }
             }
-            if !unfit.isEmpty {
-                for r in unfit { reasons[r, default: 0] += 1 }
-                continue
-            }
-            let score = scores.reduce(0) { $0 + $1.weight * $1.score(pod, node) }
-            if score > bestScore {
-                bestScore = score
-                best = [node.name]
-            } else if score == bestScore {
-                best.append(node.name)
-            }
+            if unfit.isEmpty { feasible.append(node) } else { for r in unfit { reasons[r, default: 0] += 1 } }
         }
+        var totals = [Int](repeating: 0, count: feasible.count)
+        for plugin in scores {
+            var raw = feasible.map { plugin.score(pod, $0) }
+            plugin.normalize(&raw)
+            for i in raw.indices { totals[i] += plugin.weight * raw[i] }
+        }
+        let top = totals.max() ?? 0
+        let best = feasible.indices.filter { totals[$0] == top }.map { feasible[$0].name }
         guard !best.isEmpty else {
             // Upstream's FitError: "<count> <reason>" sorted as strings.
             let histogram = reasons.map { "\($0.value) \($0.key)" }.sorted()

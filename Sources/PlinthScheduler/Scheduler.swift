@@ -38,7 +38,7 @@ public struct Scheduler: Service {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 await cancelWhenGracefulShutdown {
-                    for await change in changes { await self.react(to: change, queue: queue, pods: pods) }
+                    for await change in changes { await self.react(to: change, queue: queue, pods: pods, assumed: assumed) }
                 }
                 await queue.shutdown()
             }
@@ -68,16 +68,26 @@ public struct Scheduler: Service {
         (pod.string("spec", "nodeName") ?? "").isEmpty
             && (pod.string("spec", "schedulerName") ?? name) == name
             && pod[path: ["metadata", "deletionTimestamp"]] == nil
+            && (pod[path: ["spec", "schedulingGates"]]?.arrayValue ?? []).isEmpty
             && !["Succeeded", "Failed"].contains(pod.string("status", "phase") ?? "")
     }
 
-    func react(to change: ObjectChange, queue: WorkQueue<String>, pods: WatchCache) async {
+    func react(to change: ObjectChange, queue: WorkQueue<String>, pods: WatchCache, assumed: AssumedPods) async {
         let r = change.resource
         guard r.group.isEmpty else { return }
         switch (r.plural, change.event) {
-        case ("pods", .added(let o)), ("pods", .modified(let o)):
+        case ("pods", .added(let o)):
             if Self.isWaiting(o.object) { await queue.add(o.key) }
-        case ("pods", .deleted), ("nodes", .added), ("nodes", .modified):
+        case ("pods", .modified(let o)):
+            if Self.isWaiting(o.object) { await queue.add(o.key) }
+            // A finished pod frees its node's resources.
+            if !(o.object.string("spec", "nodeName") ?? "").isEmpty, ["Succeeded", "Failed"].contains(o.object.string("status", "phase") ?? "") {
+                for key in Self.waiting(pods) { await queue.add(key) }
+            }
+        case ("pods", .deleted(let o)):
+            await assumed.forget(o.key)
+            for key in Self.waiting(pods) { await queue.add(key) }
+        case ("nodes", .added), ("nodes", .modified):
             // Room may have appeared: try the waiting pods again.
             for key in Self.waiting(pods) { await queue.add(key) }
         default:
@@ -109,14 +119,14 @@ public struct Scheduler: Service {
     static func snapshot(nodes: WatchCache, pods: WatchCache, assumed: AssumedPods) async -> [NodeInfo] {
         var byName: [String: NodeInfo] = [:]
         for n in nodes.objects() { byName[n.name] = NodeInfo(n.object) }
-        var bound = Set<String>()
+        var bound = Set<String>(), unbound = Set<String>()
         for p in pods.objects() {
-            guard let node = p.object.string("spec", "nodeName"), !node.isEmpty else { continue }
+            guard let node = p.object.string("spec", "nodeName"), !node.isEmpty else { unbound.insert(p.key); continue }
             bound.insert(p.key)
             guard !["Succeeded", "Failed"].contains(p.object.string("status", "phase") ?? "") else { continue }
             byName[node]?.add(PodInfo(p.object))
         }
-        for (_, placed) in await assumed.settle(bound: bound) { byName[placed.node]?.add(placed.pod) }
+        for (_, placed) in await assumed.settle(bound: bound, unbound: unbound) { byName[placed.node]?.add(placed.pod) }
         return byName.keys.sorted().map { byName[$0]! }
     }
 
@@ -124,10 +134,12 @@ public struct Scheduler: Service {
         let o = cached.object
         let current = (o[path: ["status", "conditions"]]?.arrayValue ?? []).first { $0.string("type") == "PodScheduled" }
         if current?.string("status") == "False", current?.string("reason") == "Unschedulable", current?.string("message") == message { return }
+        var changed = false
         do {
             _ = try await registry.guaranteedUpdate(podType, namespace: cached.namespace, name: cached.name, precondition: nil,
                                                     options: WriteOptions(fieldManager: Self.name)) { pod throws(APIError) in
-                guard Self.isWaiting(pod) else { return pod }
+                guard Self.isWaiting(pod) else { changed = false; return pod }
+                changed = true
                 var next = pod
                 var conditions = next[path: ["status", "conditions"]]?.arrayValue ?? []
                 let condition: JSON = ["type": "PodScheduled", "status": "False", "lastProbeTime": nil,
@@ -142,7 +154,7 @@ public struct Scheduler: Service {
                 next[path: ["status", "conditions"]] = .array(conditions)
                 return next
             }
-            try await recordFailure(cached, message)
+            if changed { try await recordFailure(cached, message) }
         } catch {
             if error.code != 409 && error.code != 404 { logger.warning("marking \(cached.key) unschedulable: \(error)") }
         }
@@ -173,9 +185,9 @@ actor AssumedPods {
     func assume(_ key: String, on node: String, _ pod: PodInfo) { placed[key] = (node, pod) }
     func forget(_ key: String) { placed[key] = nil }
 
-    /// Drops the pods now seen bound and returns the rest.
-    func settle(bound: Set<String>) -> [String: (node: String, pod: PodInfo)] {
-        for key in placed.keys where bound.contains(key) { placed[key] = nil }
+    /// Drops the pods now seen bound, or gone, and returns the rest (those still seen unbound).
+    func settle(bound: Set<String>, unbound: Set<String>) -> [String: (node: String, pod: PodInfo)] {
+        for key in placed.keys where bound.contains(key) || !unbound.contains(key) { placed[key] = nil }
         return placed
     }
 }

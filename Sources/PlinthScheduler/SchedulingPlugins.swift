@@ -7,10 +7,17 @@ public protocol FilterPlugin: Sendable {
     func unfitReasons(_ pod: PodInfo, _ node: NodeInfo) -> [String]
 }
 
-/// A score: how much `node` suits `pod`, 0…100; the node with the highest weighted sum wins.
+/// A score: how much `node` suits `pod`; after `normalize` (over every node that passed the
+/// filters) 0…100; the node with the highest weighted sum wins.
 public protocol ScorePlugin: Sendable {
     var weight: Int { get }
     func score(_ pod: PodInfo, _ node: NodeInfo) -> Int
+    /// Upstream `NormalizeScore`: rescales the raw scores of all feasible nodes together.
+    func normalize(_ scores: inout [Int])
+}
+
+extension ScorePlugin {
+    public func normalize(_ scores: inout [Int]) {}
 }
 
 /// `spec.unschedulable` (cordon) keeps new pods off unless they tolerate the matching taint.
@@ -37,12 +44,15 @@ public struct TaintToleration: FilterPlugin, ScorePlugin {
         return []
     }
 
-    /// Fewer untolerated PreferNoSchedule taints score higher.
+    /// The number of untolerated PreferNoSchedule taints; fewer is better (reversed by `normalize`).
     public func score(_ pod: PodInfo, _ node: NodeInfo) -> Int {
-        let soft = node.taints.filter { $0.effect == "PreferNoSchedule" }
-        guard !soft.isEmpty else { return 100 }
-        let untolerated = soft.filter { t in !pod.tolerations.contains { Self.tolerates($0, t) } }.count
-        return 100 - untolerated * 100 / soft.count
+        node.taints.filter { t in t.effect == "PreferNoSchedule" && !pod.tolerations.contains { Self.tolerates($0, t) } }.count
+    }
+
+    /// Upstream's reverse normalisation: the node with the most untolerated taints scores 0.
+    public func normalize(_ scores: inout [Int]) {
+        let most = scores.max() ?? 0
+        scores = scores.map { most == 0 ? 100 : 100 - $0 * 100 / most }
     }
 
     /// Upstream `ToleratesTaint`: an empty effect matches every effect; an empty key with
@@ -72,12 +82,15 @@ public struct NodeAffinity: FilterPlugin, ScorePlugin {
         return selected && required ? [] : ["node(s) didn't match Pod's node affinity/selector"]
     }
 
-    /// The weights of the preferred terms the node matches, scaled to 0…100 of their sum.
+    /// The sum of the weights of the preferred terms the node matches.
     public func score(_ pod: PodInfo, _ node: NodeInfo) -> Int {
-        let total = pod.preferredTerms.reduce(0) { $0 + max($1.weight, 0) }
-        guard total > 0 else { return 0 }
-        let matched = pod.preferredTerms.filter { Self.matches($0.term, node) }.reduce(0) { $0 + max($1.weight, 0) }
-        return matched * 100 / total
+        pod.preferredTerms.filter { Self.matches($0.term, node) }.reduce(0) { $0 + max($1.weight, 0) }
+    }
+
+    /// Upstream's normalisation: the best node scores 100.
+    public func normalize(_ scores: inout [Int]) {
+        let best = scores.max() ?? 0
+        scores = scores.map { best == 0 ? 0 : $0 * 100 / best }
     }
 
     /// One node selector term: every `matchExpressions` requirement on labels and every
@@ -115,7 +128,7 @@ public struct NodeResourcesFit: FilterPlugin, ScorePlugin {
 
     public func unfitReasons(_ pod: PodInfo, _ node: NodeInfo) -> [String] {
         var reasons: [String] = []
-        let maxPods = node.allocatable["pods"]?.value ?? 110
+        let maxPods = node.allocatable["pods"]?.value ?? 0
         if Int64(node.podCount + 1) > maxPods { reasons.append("Too many pods") }
         for (name, asked) in pod.requests.sorted(by: { $0.key < $1.key }) where !asked.isZero {
             let free = (node.allocatable[name] ?? .zero) - (node.requested[name] ?? .zero)

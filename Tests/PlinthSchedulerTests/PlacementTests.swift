@@ -70,3 +70,26 @@ struct PlacementTests {
         #expect(!TaintToleration.tolerates(["key": "other", "operator": "Exists"], t))
     }
 }
+
+@Suite("scheduling scores")
+struct ScoreTests {
+    let t = PlacementTests()
+
+    @Test func preferNoScheduleTaintsCountAgainstTheWorstNode() {
+        let soft = { (k: String) -> JSON in ["key": .string(k), "value": "x", "effect": "PreferNoSchedule"] }
+        let a = t.node("a", taints: [soft("one")])
+        let b = t.node("b", taints: [soft("one"), soft("two"), soft("three"), soft("four")])
+        let p = t.pod("p", spec: ["tolerations": [["key": "three", "operator": "Exists"], ["key": "four", "operator": "Exists"]]])
+        // a has 1 untolerated taint, b has 2: a wins.
+        #expect(Placement.standard.choose(p, nodes: [a, b]) == .node("a"))
+    }
+
+    @Test func preferredAffinityIsScaledToTheBestNode() {
+        let term = { (k: String, w: Int) -> JSON in ["weight": .int(Int64(w)), "preference": ["matchExpressions": [["key": .string(k), "operator": "Exists"]]]] }
+        let p = t.pod("p", spec: ["affinity": ["nodeAffinity": ["preferredDuringSchedulingIgnoredDuringExecution": [term("zone-a", 1), term("gpu", 100)]]]])
+        var busy = t.node("a", labels: ["zone-a": "yes"])
+        busy.add(t.pod("x", cpu: "1"))
+        // No node has a gpu; the weight-1 preference must still win over a little more free cpu.
+        #expect(Placement.standard.choose(p, nodes: [busy, t.node("b")]) == .node("a"))
+    }
+}
