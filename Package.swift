@@ -93,6 +93,7 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        .testTarget(name: "PlinthControllersTests", dependencies: ["PlinthControllers"]),
         .testTarget(name: "PlinthSchedulerTests", dependencies: ["PlinthScheduler", "PlinthAPIMachinery", "PlinthJSON"]),
         .testTarget(name: "PlinthStorageConformanceTests", dependencies: ["PlinthStorage", "PlinthStorageSQLite"]),
         .testTarget(name: "PlinthIntegrationTests", dependencies: [
