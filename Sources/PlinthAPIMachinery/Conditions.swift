@@ -3,10 +3,16 @@ import PlinthJSON
 /// `status.conditions` as controllers keep them: one entry per type, `lastTransitionTime`
 /// changing only when the status flips.
 public enum Conditions {
-    public static func set(_ object: inout JSON, type: String, status: String, reason: String, message: String, now: String) {
+    /// Sets the condition of `type`. A nil reason or message is left out; `probeTime` adds the
+    /// `lastProbeTime: null` pod conditions carry.
+    public static func set(_ object: inout JSON, type: String, status: String, reason: String?, message: String?, now: String,
+                           probeTime: Bool = false) {
         var conditions = object[path: ["status", "conditions"]]?.arrayValue ?? []
-        var c: JSON = ["type": .string(type), "status": .string(status), "lastTransitionTime": .string(now),
-                       "reason": .string(reason), "message": .string(message)]
+        var c: JSON = ["type": .string(type), "status": .string(status)]
+        if probeTime { c["lastProbeTime"] = JSON.null }
+        c["lastTransitionTime"] = .string(now)
+        if let reason { c["reason"] = .string(reason) }
+        if let message { c["message"] = .string(message) }
         if let index = conditions.firstIndex(where: { $0["type"]?.stringValue == type }) {
             if conditions[index]["status"]?.stringValue == status, let t = conditions[index]["lastTransitionTime"] {
                 c["lastTransitionTime"] = t

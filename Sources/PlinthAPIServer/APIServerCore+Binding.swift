@@ -58,14 +58,7 @@ extension APIServerCore {
             var pod = current
             pod[path: ["spec", "nodeName"]] = .string(node)
             for (k, v) in annotations { pod[path: ["metadata", "annotations", k]] = v }
-            var conditions = pod[path: ["status", "conditions"]]?.arrayValue ?? []
-            let scheduled: JSON = ["type": "PodScheduled", "status": "True", "lastProbeTime": nil, "lastTransitionTime": .string(now)]
-            if let i = conditions.firstIndex(where: { $0["type"]?.stringValue == "PodScheduled" }) {
-                if conditions[i]["status"]?.stringValue != "True" { conditions[i] = scheduled }
-            } else {
-                conditions.append(scheduled)
-            }
-            pod[path: ["status", "conditions"]] = .array(conditions)
+            Conditions.set(&pod, type: "PodScheduled", status: "True", reason: nil, message: nil, now: now, probeTime: true)
             return pod
         }
     }

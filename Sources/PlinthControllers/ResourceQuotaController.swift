@@ -81,7 +81,7 @@ public struct ResourceQuotaController: Service {
                             sameHard[o.key] = (spec, status)
                         }
                     } else if r.group.isEmpty && r.plural == "pods",
-                              ["Succeeded", "Failed"].contains(o.object.string("status", "phase") ?? "") || o.object[path: ["metadata", "deletionTimestamp"]] != nil {
+                              PodPhase.isTerminal(o.object) || o.object[path: ["metadata", "deletionTimestamp"]] != nil {
                         namespace = o.namespace
                     }
                 default:
@@ -102,7 +102,6 @@ public struct ResourceQuotaController: Service {
 
     /// Recomputes every quota of one namespace and writes the ones whose status is off;
     /// `.retry` when a quota changed meanwhile (admission charged it), so the count is redone.
-    @discardableResult
     func reconcile(namespace: String) async -> Outcome {
         guard let cache = try? registry.cache(quotas) else { return .done }
         try? await cache.waitUntilConsistent()

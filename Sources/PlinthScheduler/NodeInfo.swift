@@ -57,9 +57,9 @@ public struct PodInfo: Sendable {
     public var requestsForScoring: [String: Quantity]
     public var nodeSelector: [String: String]
     /// `requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms`, ORed.
-    public var requiredTerms: [JSON]
+    public var requiredTerms: [NodeSelectorTerm]
     /// `preferredDuringSchedulingIgnoredDuringExecution` as (weight, term).
-    public var preferredTerms: [(weight: Int, term: JSON)]
+    public var preferredTerms: [(weight: Int, term: NodeSelectorTerm)]
     public var tolerations: [JSON]
 
     public init(_ pod: JSON) {
@@ -74,9 +74,10 @@ public struct PodInfo: Sendable {
             if let v = kv.value.stringValue { out[kv.key] = v }
         }
         let affinity = pod[path: ["spec", "affinity", "nodeAffinity"]]
-        requiredTerms = affinity?[path: ["requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"]]?.arrayValue ?? []
+        requiredTerms = (affinity?[path: ["requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"]]?.arrayValue ?? [])
+            .map(NodeSelectorTerm.init)
         preferredTerms = (affinity?["preferredDuringSchedulingIgnoredDuringExecution"]?.arrayValue ?? []).map {
-            (Int($0["weight"]?.intValue ?? 0), $0["preference"] ?? [:])
+            (Int($0["weight"]?.intValue ?? 0), NodeSelectorTerm($0["preference"] ?? [:]))
         }
         tolerations = pod[path: ["spec", "tolerations"]]?.arrayValue ?? []
     }

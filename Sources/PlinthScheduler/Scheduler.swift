@@ -69,7 +69,7 @@ public struct Scheduler: Service {
             && (pod.string("spec", "schedulerName") ?? name) == name
             && pod[path: ["metadata", "deletionTimestamp"]] == nil
             && (pod[path: ["spec", "schedulingGates"]]?.arrayValue ?? []).isEmpty
-            && !["Succeeded", "Failed"].contains(pod.string("status", "phase") ?? "")
+            && !PodPhase.isTerminal(pod)
     }
 
     func react(to change: ObjectChange, queue: WorkQueue<String>, pods: WatchCache, assumed: AssumedPods) async {
@@ -81,7 +81,7 @@ public struct Scheduler: Service {
         case ("pods", .modified(let o)):
             if Self.isWaiting(o.object) { await queue.add(o.key) }
             // A finished pod frees its node's resources.
-            if !(o.object.string("spec", "nodeName") ?? "").isEmpty, ["Succeeded", "Failed"].contains(o.object.string("status", "phase") ?? "") {
+            if !(o.object.string("spec", "nodeName") ?? "").isEmpty, PodPhase.isTerminal(o.object) {
                 for key in Self.waiting(pods) { await queue.add(key) }
             }
         case ("pods", .deleted(let o)):
@@ -123,7 +123,7 @@ public struct Scheduler: Service {
         for p in pods.objects() {
             guard let node = p.object.string("spec", "nodeName"), !node.isEmpty else { unbound.insert(p.key); continue }
             bound.insert(p.key)
-            guard !["Succeeded", "Failed"].contains(p.object.string("status", "phase") ?? "") else { continue }
+            guard !PodPhase.isTerminal(p.object) else { continue }
             byName[node]?.add(PodInfo(p.object))
         }
         for (_, placed) in await assumed.settle(bound: bound, unbound: unbound) { byName[placed.node]?.add(placed.pod) }
@@ -141,17 +141,8 @@ public struct Scheduler: Service {
                 guard Self.isWaiting(pod) else { changed = false; return pod }
                 changed = true
                 var next = pod
-                var conditions = next[path: ["status", "conditions"]]?.arrayValue ?? []
-                let condition: JSON = ["type": "PodScheduled", "status": "False", "lastProbeTime": nil,
-                                       "lastTransitionTime": .string(Timestamp.now()), "reason": "Unschedulable", "message": .string(message)]
-                if let i = conditions.firstIndex(where: { $0.string("type") == "PodScheduled" }) {
-                    var c = condition
-                    if conditions[i].string("status") == "False" { c["lastTransitionTime"] = conditions[i]["lastTransitionTime"] }
-                    conditions[i] = c
-                } else {
-                    conditions.append(condition)
-                }
-                next[path: ["status", "conditions"]] = .array(conditions)
+                Conditions.set(&next, type: "PodScheduled", status: "False", reason: "Unschedulable", message: message,
+                               now: Timestamp.now(), probeTime: true)
                 return next
             }
             if changed { try await recordFailure(cached, message) }

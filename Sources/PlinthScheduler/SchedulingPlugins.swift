@@ -78,46 +78,19 @@ public struct NodeAffinity: FilterPlugin, ScorePlugin {
 
     public func unfitReasons(_ pod: PodInfo, _ node: NodeInfo) -> [String] {
         let selected = pod.nodeSelector.allSatisfy { node.labels[$0.key] == $0.value }
-        let required = pod.requiredTerms.isEmpty || pod.requiredTerms.contains { Self.matches($0, node) }
+        let required = pod.requiredTerms.isEmpty || pod.requiredTerms.contains { $0.matches(node) }
         return selected && required ? [] : ["node(s) didn't match Pod's node affinity/selector"]
     }
 
     /// The sum of the weights of the preferred terms the node matches.
     public func score(_ pod: PodInfo, _ node: NodeInfo) -> Int {
-        pod.preferredTerms.filter { Self.matches($0.term, node) }.reduce(0) { $0 + max($1.weight, 0) }
+        pod.preferredTerms.filter { $0.term.matches(node) }.reduce(0) { $0 + max($1.weight, 0) }
     }
 
     /// Upstream's normalisation: the best node scores 100.
     public func normalize(_ scores: inout [Int]) {
         let best = scores.max() ?? 0
         scores = scores.map { best == 0 ? 0 : $0 * 100 / best }
-    }
-
-    /// One node selector term: every `matchExpressions` requirement on labels and every
-    /// `matchFields` requirement (only `metadata.name`) holds; an empty term matches nothing.
-    static func matches(_ term: JSON, _ node: NodeInfo) -> Bool {
-        let expressions = term["matchExpressions"]?.arrayValue ?? []
-        let fields = term["matchFields"]?.arrayValue ?? []
-        guard !expressions.isEmpty || !fields.isEmpty else { return false }
-        for e in expressions where !requirement(e, value: node.labels[e.string("key") ?? ""]) { return false }
-        for f in fields {
-            guard f.string("key") == "metadata.name", requirement(f, value: node.name) else { return false }
-        }
-        return true
-    }
-
-    private static func requirement(_ e: JSON, value: String?) -> Bool {
-        let values = (e["values"]?.arrayValue ?? []).compactMap(\.stringValue)
-        switch e.string("operator") ?? "" {
-        case "In": return value.map(values.contains) ?? false
-        case "NotIn": return value.map { !values.contains($0) } ?? true
-        case "Exists": return value != nil
-        case "DoesNotExist": return value == nil
-        case "Gt", "Lt":
-            guard let v = value.flatMap({ Int64($0) }), values.count == 1, let bound = Int64(values[0]) else { return false }
-            return e.string("operator") == "Gt" ? v > bound : v < bound
-        default: return false
-        }
     }
 }
 

@@ -78,19 +78,19 @@ public actor QuotaAccountant {
             return cached
         }
         var quotas = read.map(quota)
-        var charged: [Set<Int>?] = []  // nil: refused
-        var refusals: [Int: APIError] = [:]
+        // Per request: the quotas it charged, or its refusal.
+        var charged: [Result<Set<Int>, APIError>] = []
         var dirty = Set<Int>()
-        for (n, request) in requests.enumerated() {
+        for request in requests {
             switch QuotaUsage.evaluate(object: request.object, old: request.old, quotas: quotas, request.resource, subresource: request.subresource) {
             case .denied(let text):
-                refusals[n] = QuotaUsage.forbidden(request.resource, name: request.name, text)
-                charged.append(nil)
+                charged.append(.failure(QuotaUsage.forbidden(request.resource, name: request.name, text)))
             case .allowed(let charges):
-                guard !request.dryRun else { charged.append([]); continue }
+                guard !request.dryRun else { charged.append(.success([])); continue }
                 for c in charges { quotas[c.index].used = c.used }
-                dirty.formUnion(charges.map(\.index))
-                charged.append(Set(charges.map(\.index)))
+                let indexes = Set(charges.map(\.index))
+                dirty.formUnion(indexes)
+                charged.append(.success(indexes))
             }
         }
         var started: [Int: ObjectRegistry.StartedSwap] = [:]
@@ -99,10 +99,7 @@ public actor QuotaAccountant {
             next[path: ["status", "used"]] = QuotaUsage.json(quotas[i].used)
             started[i] = registry.startCompareAndSwap(rq, base: read[i], next: next)
         }
-        let verdicts: [Verdict] = charged.enumerated().map { n, indexes in
-            guard let indexes else { return .failure(refusals[n]!) }
-            return .success(indexes.sorted().compactMap { started[$0]?.pending })
-        }
+        let verdicts: [Verdict] = charged.map { $0.map { indexes in indexes.sorted().compactMap { started[$0]?.pending } } }
         return (verdicts, started.keys.sorted().map { (started[$0]!, quotas[$0]) })
     }
 

@@ -526,8 +526,7 @@ public enum QuotaUsage {
     private static func podUsage(_ pod: JSON, now: Int64?) -> [String: Quantity] {
         var result = ["count/pods": Quantity(value: 1, format: .decimalSI)]
         // Terminal pods, and pods stuck past their deletion grace period, hold nothing but their count.
-        let phase = pod.string("status", "phase")
-        if phase == "Succeeded" || phase == "Failed" { return result }
+        if PodPhase.isTerminal(pod) { return result }
         if let now, let deleted = pod.string("metadata", "deletionTimestamp").flatMap(RFC3339.parse),
            let grace = pod[path: ["metadata", "deletionGracePeriodSeconds"]]?.intValue,
            now > deleted.seconds + grace {

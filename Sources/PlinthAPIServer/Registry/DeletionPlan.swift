@@ -99,8 +99,7 @@ enum DeletionPlan: Equatable {
     static func podGracePeriod(_ pod: JSON, _ options: DeleteOptions) -> Int64 {
         var grace = options.gracePeriodSeconds ?? pod[path: ["spec", "terminationGracePeriodSeconds"]]?.intValue ?? 30
         if grace < 0 { grace = 1 }
-        let phase = pod.string("status", "phase")
-        if (pod.string("spec", "nodeName") ?? "").isEmpty || phase == "Succeeded" || phase == "Failed" { grace = 0 }
+        if (pod.string("spec", "nodeName") ?? "").isEmpty || PodPhase.isTerminal(pod) { grace = 0 }
         return grace
     }
 
