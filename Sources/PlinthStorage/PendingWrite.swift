@@ -5,12 +5,15 @@ import Synchronization
 /// outcome on before knowing it: admission charges a quota this way, and the object's write
 /// lands in the same commit as the charge instead of waiting for it.
 ///
-/// The store records the outcome twice: whether the write was applied (for writes that
-/// require it, decided while the store orders writes) and, once durable, its result.
+/// The store records the outcome twice: as it orders the write, whether it was applied and the
+/// value it produced (what later writes see, so a caller may chain its next write on it before
+/// this one is durable), and, once durable, its result.
 public final class PendingWrite: Sendable {
     private struct State {
-        var applied: Bool?
+        /// Set when ordered: the produced value, or nil when refused.
+        var ordered: StoredValue??
         var result: Result<StoredValue, StorageError>?
+        var orderWaiters: [CheckedContinuation<StoredValue?, Never>] = []
         var waiters: [CheckedContinuation<StoredValue, any Error>] = []
     }
 
@@ -20,7 +23,25 @@ public final class PendingWrite: Sendable {
 
     /// Whether the write was applied: nil until the store has ordered it, then final (false
     /// also when its commit failed).
-    public var applied: Bool? { state.withLock { $0.applied } }
+    public var applied: Bool? {
+        state.withLock { s in
+            if case .failure = s.result { return false }
+            return s.ordered.map { $0 != nil }
+        }
+    }
+
+    /// The value the write produced once the store has ordered it, nil if it was refused. Later
+    /// writes see this value, but it is not yet durable: if its commit fails, a write that
+    /// expected its revision fails with a conflict. `result()` says whether it lasted.
+    public func ordered() async -> StoredValue? {
+        await withCheckedContinuation { (c: CheckedContinuation<StoredValue?, Never>) in
+            let known = state.withLock { s -> StoredValue?? in
+                if s.ordered == nil { s.orderWaiters.append(c) }
+                return s.ordered
+            }
+            if let known { c.resume(returning: known) }
+        }
+    }
 
     /// The write's result once it is durable: the stored value, or the `StorageError` it failed with.
     public func result() async throws -> StoredValue {
@@ -35,17 +56,23 @@ public final class PendingWrite: Sendable {
 
     // MARK: For stores
 
-    /// Records whether the write was applied, as the store orders it.
-    public func markApplied(_ applied: Bool) {
-        state.withLock { $0.applied = applied }
+    /// Records, as the store orders the write, the value it produced or nil if it was refused.
+    public func markOrdered(_ value: StoredValue?) {
+        let waiters = state.withLock { s -> [CheckedContinuation<StoredValue?, Never>] in
+            guard s.ordered == nil else { return [] }
+            s.ordered = .some(value)
+            defer { s.orderWaiters = [] }
+            return s.orderWaiters
+        }
+        for w in waiters { w.resume(returning: value) }
     }
 
     /// Records the final result and wakes everyone waiting for it.
     public func finish(_ result: Result<StoredValue, StorageError>) {
+        if case .failure = result { markOrdered(nil) } else if case .success(let value) = result { markOrdered(value) }
         let waiters = state.withLock { s -> [CheckedContinuation<StoredValue, any Error>] in
             guard s.result == nil else { return [] }
             s.result = result
-            if case .failure = result { s.applied = false } else if s.applied == nil { s.applied = true }
             defer { s.waiters = [] }
             return s.waiters
         }

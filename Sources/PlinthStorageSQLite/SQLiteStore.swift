@@ -239,9 +239,7 @@ public final class SQLiteStore: Storage, @unchecked Sendable {
                     ? try apply(request.op, events: &events)
                     : .failure(.requirementFailed(key: request.op.key))
                 results.append(result)
-                if case .handle(let h) = request.completion {
-                    if case .success = result { h.markApplied(true) } else { h.markApplied(false) }
-                }
+                if case .handle(let h) = request.completion { h.markOrdered(try? result.get()) }
             }
             if nextRevision != firstRevision {
                 let s = try writer.statement("UPDATE meta SET value=?1 WHERE name='rev'")

@@ -222,5 +222,16 @@ enum StorageConformance {
         }
         let nextCharge = try await next.result()
         #expect(written.count == 10 && written.allSatisfy { $0.modRevision > nextCharge.modRevision })
+
+        // A write chained on an ordered (not yet durable) one by the revision it produced lands;
+        // a refused one orders as nil.
+        let first = store.startUpdate(quota.key, value: bytes("used=12"), expectedRevision: nextCharge.modRevision)
+        guard let firstOrdered = await first.ordered() else { Issue.record("an up-to-date started update was refused"); return }
+        let second = store.startUpdate(quota.key, value: bytes("used=13"), expectedRevision: firstOrdered.modRevision)
+        #expect(try await second.result().modRevision > firstOrdered.modRevision)
+        #expect(try await first.result() == firstOrdered)
+        let refused = store.startUpdate(quota.key, value: bytes("used=14"), expectedRevision: firstOrdered.modRevision)
+        #expect(await refused.ordered() == nil)
+        #expect(try await store.get(quota.key)?.value == bytes("used=13"))
     }
 }

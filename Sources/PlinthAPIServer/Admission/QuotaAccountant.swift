@@ -2,15 +2,16 @@ import PlinthAPIMachinery
 import PlinthJSON
 import PlinthStorage
 
-/// Charges admission requests against ResourceQuotas, one namespace batch at a time. The first
-/// request for a namespace drains the queue (its own request and whatever arrives meanwhile) as
-/// a group-commit leader: read the quotas, decide every request in order against the running
-/// totals, start one write per changed quota with a resourceVersion precondition, and answer
-/// everyone at once with the charges their object writes must require. The store applies a
-/// requiring write only after, and only if, its charges succeed, so an object and its charge
-/// usually share a commit; a charge that loses a race takes its objects' writes with it, and
-/// those requests are decided again. The leader learns each charge's outcome before deciding the
-/// next batch against it.
+/// Charges admission requests against ResourceQuotas, one namespace batch at a time. One request
+/// per namespace at a time leads a batch (its own request and whatever queued meanwhile): read
+/// the quotas, decide every request in order against the running totals, start one write per
+/// changed quota with a resourceVersion precondition, and answer everyone at once with the
+/// charges their object writes must require. The store applies a requiring write only after,
+/// and only if, its charges succeed, so an object and its charge usually share a commit; a
+/// charge that loses a race takes its objects' writes with it, and those requests are decided
+/// again. The leader waits until the store has ordered its charges (not until they are durable)
+/// so the next batch is decided against them, then hands the lead to the first request that
+/// queued meanwhile.
 public actor QuotaAccountant {
     public struct Request: Sendable {
         var resource: ResourceType
@@ -25,32 +26,39 @@ public actor QuotaAccountant {
     /// Refused, or admitted under the charges the object's write must require.
     typealias Verdict = Result<[PendingWrite], APIError>
 
+    /// What a queued request is woken with: its verdict, or the lead of the next batch.
+    enum Turn {
+        case decided(Verdict)
+        case lead
+    }
+
     let registry: ObjectRegistry
-    private var queued: [String: [(Request, CheckedContinuation<Verdict, Never>)]] = [:]
-    private var draining: Set<String> = []
+    private var queued: [String: [(Request, CheckedContinuation<Turn, Never>)]] = [:]
+    private var leading: Set<String> = []
 
     init(registry: ObjectRegistry) { self.registry = registry }
 
     /// Admits or refuses `request`; on admission returns the quota writes its write must require.
     func charge(_ request: Request) async throws(APIError) -> [PendingWrite] {
         let ns = request.namespace
-        if draining.contains(ns) {
-            let verdict = await withCheckedContinuation { queued[ns, default: []].append((request, $0)) }
-            return try verdict.get()
+        if leading.contains(ns) {
+            let turn = await withCheckedContinuation { queued[ns, default: []].append((request, $0)) }
+            if case .decided(let verdict) = turn { return try verdict.get() }
+        } else {
+            leading.insert(ns)
         }
-        draining.insert(ns)
-        var mine: Verdict = .success([])
-        var batch: [(Request, CheckedContinuation<Verdict, Never>?)] = [(request, nil)]
-        while !batch.isEmpty {
-            let (verdicts, started) = decide(batch.map(\.0), namespace: ns)
-            for (i, (_, waiter)) in batch.enumerated() {
-                if let waiter { waiter.resume(returning: verdicts[i]) } else { mine = verdicts[i] }
-            }
-            for (swap, quota) in started { await settle(swap, quota) }
-            batch = (queued.removeValue(forKey: ns) ?? []).map { ($0.0, Optional($0.1)) }
+        let waiting = queued.removeValue(forKey: ns) ?? []
+        let (verdicts, started) = decide([request] + waiting.map(\.0), namespace: ns)
+        for (i, (_, waiter)) in waiting.enumerated() { waiter.resume(returning: .decided(verdicts[i + 1])) }
+        for (swap, quota) in started { await settle(swap, quota) }
+        if var next = queued[ns], !next.isEmpty {
+            let (_, first) = next.removeFirst()
+            queued[ns] = next.isEmpty ? nil : next
+            first.resume(returning: .lead)
+        } else {
+            leading.remove(ns)
         }
-        draining.remove(ns)
-        return try mine.get()
+        return try verdicts[0].get()
     }
 
     /// The newest version of each quota this accountant has written or been told of by a
@@ -74,7 +82,7 @@ public actor QuotaAccountant {
         guard let rq = registry.catalog.lookup(group: "", version: "v1", plural: "resourcequotas"),
               let cache = try? registry.cache(rq) else { return (requests.map { _ in .success([]) }, []) }
         let read = cache.objects(namespace: namespace).map { cached in
-            if let mine = known[cached.key], mine.revision > cached.revision { return mine }
+            if let mine = known[cached.key], mine.revision >= cached.revision { return mine }
             return cached
         }
         var quotas = read.map(quota)
@@ -103,16 +111,19 @@ public actor QuotaAccountant {
         return (verdicts, started.keys.sorted().map { (started[$0]!, quotas[$0]) })
     }
 
-    /// Waits for a started quota write and remembers the quota as it now stands. A write that
-    /// lost a race needs nothing more here: the writes requiring it fail and are decided again.
+    /// Waits until the store has ordered a started quota write and remembers the quota as it
+    /// then stands, so the next batch's write expects the revision this one produces. A write
+    /// that lost a race needs nothing more here: the writes requiring it fail and are decided
+    /// again, against the current quota its conflict reports.
     private func settle(_ swap: ObjectRegistry.StartedSwap, _ quota: QuotaUsage.Quota) async {
-        do {
-            let written = try await swap.result()
+        if let written = await swap.ordered() {
             known[written.key] = written
             parsed[written.key] = (written.revision, quota)
-        } catch {
-            // Charges this batch wrote to other quotas stay (their objects fail with this one);
-            // the quota controller's recount gives back that rare over-charge.
+            return
+        }
+        // Charges this batch wrote to other quotas stay (their objects fail with this one); the
+        // quota controller's recount gives back that rare over-charge.
+        do { _ = try await swap.result() } catch {
             if case .stale(let current) = error { known[current.key] = current }
         }
     }

@@ -377,6 +377,13 @@ public final class ObjectRegistry: Sendable {
         let object: JSON
         let bytes: [UInt8]
 
+        /// The object as written once the store has ordered the write (later writes see it; it
+        /// may not be durable yet), or nil if it was refused: `result()` says why.
+        public func ordered() async -> CachedObject? {
+            guard let stored = await pending.ordered() else { return nil }
+            return ObjectRegistry.served(object, key: base.key, bytes: bytes, stored: stored)
+        }
+
         /// The written object, or why not: `.stale` with the current object on a conflict.
         public func result() async throws(CompareAndSwapError) -> CachedObject {
             do {
