@@ -77,8 +77,17 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
+        // The pod runtime seam (PodRuntime, CRI's terms) and the fake runtime for scale tests.
+        .target(name: "PlinthRuntime", swiftSettings: swiftSettings),
+        // The host agent: registers a Node, renews its Lease, runs the pods bound to it through a PodRuntime.
+        .target(name: "PlinthAgent", dependencies: [
+            "PlinthJSON", "PlinthAPIMachinery", "PlinthClient", "PlinthControllers", "PlinthRuntime",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: swiftSettings),
         .executableTarget(name: "plinth", dependencies: [
             "PlinthAPIServer", "PlinthStorageSQLite", "PlinthControllers", "PlinthScheduler", "PlinthBench", "PlinthClient",
+            "PlinthAgent", "PlinthRuntime",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -59,6 +59,11 @@ extension APIServerCore {
                     try? await Task.sleep(for: .seconds(timeout))
                     mergedInput.finish()
                 }
+                let stopping = self.stopping
+                group.addTask {
+                    await stopping.wait()
+                    mergedInput.finish()
+                }
                 for await event in merged {
                     var line: [UInt8] = []
                     line.reserveCapacity(512)

@@ -17,6 +17,8 @@ public final class APIServerCore: Sendable {
     public let metrics: APIMetrics
     let logger: Logger
     let readiness: ReadinessFlag
+    /// Set when the server begins a graceful shutdown; open watches end on it.
+    public let stopping = StopSignal()
     /// Login, token exchange and token issuing; nil when the server runs without a directory.
     public let identity: IdentityService?
     /// Admission plugins every client write passes through.

@@ -59,7 +59,12 @@ public struct APIServerService: Service {
             },
             logger: logger
         )
-        try await app.run()
+        let core = self.core
+        try await withGracefulShutdownHandler {
+            try await app.run()
+        } onGracefulShutdown: {
+            core.stopping.stop()
+        }
     }
 }
 

@@ -5,18 +5,6 @@ import PlinthJSON
 /// What the scheduler knows of one node: its labels, taints and allocatable resources, and
 /// what the pods already on it request (upstream's `framework.NodeInfo`).
 public struct NodeInfo: Sendable {
-    public struct Taint: Sendable, Equatable {
-        public var key: String
-        public var value: String
-        public var effect: String
-
-        public init(key: String, value: String, effect: String) {
-            self.key = key
-            self.value = value
-            self.effect = effect
-        }
-    }
-
     public var name: String
     public var labels: [String: String]
     public var taints: [Taint]
@@ -35,7 +23,7 @@ public struct NodeInfo: Sendable {
             if let v = kv.value.stringValue { out[kv.key] = v }
         }
         taints = (node[path: ["spec", "taints"]]?.arrayValue ?? []).map {
-            Taint(key: $0.string("key") ?? "", value: $0.string("value") ?? "", effect: $0.string("effect") ?? "")
+            Taint(json: $0)
         }
         unschedulable = node[path: ["spec", "unschedulable"]]?.boolValue ?? false
         allocatable = QuotaUsage.resourceList(node[path: ["status", "allocatable"]] ?? node[path: ["status", "capacity"]])

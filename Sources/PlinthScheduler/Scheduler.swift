@@ -105,6 +105,7 @@ public struct Scheduler: Service {
             do {
                 try await core.bind(podType, namespace: pod.namespace, name: pod.name, node: node,
                                     uid: cached.object.string("metadata", "uid"), options: WriteOptions(fieldManager: Self.name))
+                try? await record(cached, reason: "Scheduled", type: "Normal", "Successfully assigned \(pod.namespace)/\(pod.name) to \(node)")
             } catch {
                 await assumed.forget(key)
                 if error.code != 409 && error.code != 404 { logger.warning("binding \(key) to \(node): \(error)") }
@@ -145,14 +146,14 @@ public struct Scheduler: Service {
                                now: Timestamp.now(), probeTime: true)
                 return next
             }
-            if changed { try await recordFailure(cached, message) }
+            if changed { try await record(cached, reason: "FailedScheduling", type: "Warning", message) }
         } catch {
             if error.code != 409 && error.code != 404 { logger.warning("marking \(cached.key) unschedulable: \(error)") }
         }
     }
 
-    /// A `FailedScheduling` Warning Event on the pod, as `kubectl describe pod` shows it.
-    func recordFailure(_ cached: CachedObject, _ message: String) async throws(APIError) {
+    /// An Event on the pod (`Scheduled`, or `FailedScheduling` as a Warning), as `kubectl describe pod` shows it.
+    func record(_ cached: CachedObject, reason: String, type: String, _ message: String) async throws(APIError) {
         guard let events = core.catalog.lookup(group: "", version: "v1", plural: "events"), let ns = cached.namespace else { return }
         let now = Timestamp.now()
         let event: JSON = [
@@ -160,7 +161,7 @@ public struct Scheduler: Service {
             "metadata": ["name": .string("\(cached.name).\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"), "namespace": .string(ns)],
             "involvedObject": ["apiVersion": "v1", "kind": "Pod", "namespace": .string(ns), "name": .string(cached.name),
                                "uid": cached.object["metadata"]?["uid"] ?? nil, "resourceVersion": .string(String(cached.revision))],
-            "reason": "FailedScheduling", "message": .string(message), "type": "Warning",
+            "reason": .string(reason), "message": .string(message), "type": .string(type),
             "source": ["component": .string(Self.name)], "reportingComponent": .string(Self.name), "reportingInstance": .string(Self.name),
             "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1,
         ]

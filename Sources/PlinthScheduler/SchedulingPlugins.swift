@@ -25,8 +25,8 @@ public struct NodeUnschedulable: FilterPlugin {
     public init() {}
     public func unfitReasons(_ pod: PodInfo, _ node: NodeInfo) -> [String] {
         guard node.unschedulable else { return [] }
-        let taint = NodeInfo.Taint(key: "node.kubernetes.io/unschedulable", value: "", effect: "NoSchedule")
-        return pod.tolerations.contains { TaintToleration.tolerates($0, taint) } ? [] : ["node(s) were unschedulable"]
+        let taint = Taint(key: NodeTaints.unschedulable, effect: "NoSchedule")
+        return pod.tolerations.contains { taint.isTolerated(by: $0) } ? [] : ["node(s) were unschedulable"]
     }
 }
 
@@ -37,7 +37,7 @@ public struct TaintToleration: FilterPlugin, ScorePlugin {
 
     public func unfitReasons(_ pod: PodInfo, _ node: NodeInfo) -> [String] {
         for taint in node.taints where taint.effect == "NoSchedule" || taint.effect == "NoExecute" {
-            if !pod.tolerations.contains(where: { Self.tolerates($0, taint) }) {
+            if !pod.tolerations.contains(where: { taint.isTolerated(by: $0) }) {
                 return ["node(s) had untolerated taint {\(taint.key): \(taint.value)}"]
             }
         }
@@ -46,28 +46,13 @@ public struct TaintToleration: FilterPlugin, ScorePlugin {
 
     /// The number of untolerated PreferNoSchedule taints; fewer is better (reversed by `normalize`).
     public func score(_ pod: PodInfo, _ node: NodeInfo) -> Int {
-        node.taints.filter { t in t.effect == "PreferNoSchedule" && !pod.tolerations.contains { Self.tolerates($0, t) } }.count
+        node.taints.filter { t in t.effect == "PreferNoSchedule" && !pod.tolerations.contains { t.isTolerated(by: $0) } }.count
     }
 
     /// Upstream's reverse normalisation: the node with the most untolerated taints scores 0.
     public func normalize(_ scores: inout [Int]) {
         let most = scores.max() ?? 0
         scores = scores.map { most == 0 ? 100 : 100 - $0 * 100 / most }
-    }
-
-    /// Upstream `ToleratesTaint`: an empty effect matches every effect; an empty key with
-    /// `Exists` matches every key; `Exists` matches any value, `Equal` (the default) one value.
-    public static func tolerates(_ toleration: JSON, _ taint: NodeInfo.Taint) -> Bool {
-        let effect = toleration.string("effect") ?? ""
-        if !effect.isEmpty && effect != taint.effect { return false }
-        let key = toleration.string("key") ?? ""
-        let op = toleration.string("operator") ?? "Equal"
-        if !key.isEmpty && key != taint.key { return false }
-        switch op {
-        case "Exists": return true
-        case "Equal", "": return (toleration.string("value") ?? "") == taint.value
-        default: return false
-        }
     }
 }
 

@@ -37,7 +37,8 @@ enum ControlPlane {
                                  authenticator: UnionAuthenticator([AdminTokenAuthenticator(token: credentials.adminToken), tokens]),
                                  authorizer: UnionAuthorizer([SystemMastersAuthorizer(), RBACAuthorizer(registry: registry)]),
                                  identity: IdentityService(directory: directory, issuer: issuer, tokens: tokens),
-                                 admission: AdmissionChain([NamespaceSelfService(registry: registry), LimitRanger(registry: registry),
+                                 admission: AdmissionChain([NamespaceSelfService(registry: registry), DefaultTolerationSeconds(),
+                                                            LimitRanger(registry: registry),
                                                             ResourceQuotaAdmission(registry: registry)]),
                                  audit: audit, logger: logger)
         let kubeconfigPath = dataDir + "/admin.kubeconfig"
@@ -67,6 +68,9 @@ enum ControlPlane {
             NamespaceController(core: core, logger: logger),
             PodTerminationController(core: core, logger: logger),
             Scheduler(core: core, logger: logger),
+            NodeLifecycleController(core: core, logger: logger,
+                                    gracePeriod: .seconds(ControlPlaneOptions.seconds(options.nodeMonitorGracePeriod) ?? 50),
+                                    monitorPeriod: .seconds(ControlPlaneOptions.seconds(options.nodeMonitorPeriod) ?? 5)),
             readyWatcher,
         ]
         var configured = services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }

@@ -31,10 +31,19 @@ struct ControlPlaneOptions: ParsableArguments {
     @Option(name: .long, help: "Lifetime of login session tokens, e.g. 10h, 90m, 3600s.")
     var tokenLifetime: String = "10h"
 
+    @Option(name: .long, help: "How long a host may stay silent (no Lease renewal or status) before its Node is marked Unknown, e.g. 50s.")
+    var nodeMonitorGracePeriod: String = "50s"
+
+    @Option(name: .long, help: "How often the node lifecycle controller looks at every host, e.g. 5s.")
+    var nodeMonitorPeriod: String = "5s"
+
     /// `--token-lifetime` in seconds.
-    var tokenLifetimeSeconds: TimeInterval? {
+    var tokenLifetimeSeconds: TimeInterval? { Self.seconds(tokenLifetime) }
+
+    /// A duration flag (`10h`, `90m`, `3600s`) in seconds; nil when malformed or not positive.
+    static func seconds(_ text: String) -> TimeInterval? {
         let units: [Character: TimeInterval] = ["h": 3600, "m": 60, "s": 1]
-        guard let unit = tokenLifetime.last.flatMap({ units[$0] }), let n = Double(tokenLifetime.dropLast()), n > 0 else { return nil }
+        guard let unit = text.last.flatMap({ units[$0] }), let n = Double(text.dropLast()), n > 0 else { return nil }
         return n * unit
     }
 
@@ -68,5 +77,9 @@ struct ControlPlaneOptions: ParsableArguments {
         guard storage == "sqlite" else { throw ValidationError("--storage: only 'sqlite' is available in this build") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level \(logLevel)") }
         guard tokenLifetimeSeconds != nil else { throw ValidationError("--token-lifetime: expected a duration such as 10h, 90m or 3600s, got \(tokenLifetime)") }
+        for (flag, value) in [("--node-monitor-grace-period", nodeMonitorGracePeriod), ("--node-monitor-period", nodeMonitorPeriod)]
+        where Self.seconds(value) == nil {
+            throw ValidationError("\(flag): expected a duration such as 50s or 1m, got \(value)")
+        }
     }
 }

@@ -37,7 +37,10 @@ final class PlinthServer: @unchecked Sendable {
     func start() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = ["up", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--log-level", "warning"]
+        // Hosts are marked Unknown after 6 silent seconds (not 50) so host-failure tests finish
+        // quickly; their agents renew every second.
+        p.arguments = ["up", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--log-level", "warning",
+                       "--node-monitor-grace-period", "6s", "--node-monitor-period", "1s"]
         var environment = ProcessInfo.processInfo.environment
         environment["PLINTH_EXIT_WITH_PARENT"] = "1"  // no stray servers if the test runner dies
         p.environment = environment
@@ -93,6 +96,13 @@ final class PlinthServer: @unchecked Sendable {
     }
 
     /// Starts a long-running kubectl (e.g. `get -w`) whose output can be polled.
+    /// Starts `plinth agent` against this server (ends with the test runner).
+    func startAgent(_ args: [String]) throws -> RunningCommand {
+        var environment = ProcessInfo.processInfo.environment
+        environment["PLINTH_EXIT_WITH_PARENT"] = "1"
+        return try RunningCommand(path: Self.binary, args: ["agent", "--kubeconfig", kubeconfig] + args, environment: environment)
+    }
+
     func startKubectl(_ args: [String]) throws -> RunningCommand {
         var environment = ProcessInfo.processInfo.environment
         environment["KUBECONFIG"] = kubeconfig

@@ -1,3 +1,4 @@
+import PlinthAPIMachinery
 import PlinthJSON
 import PlinthScheduler
 import Testing
@@ -61,13 +62,13 @@ struct PlacementTests {
     }
 
     @Test func tolerationMatching() {
-        let t = NodeInfo.Taint(key: "k", value: "v", effect: "NoExecute")
-        #expect(TaintToleration.tolerates(["operator": "Exists"], t))
-        #expect(TaintToleration.tolerates(["key": "k", "operator": "Exists", "effect": "NoExecute"], t))
-        #expect(!TaintToleration.tolerates(["key": "k", "operator": "Exists", "effect": "NoSchedule"], t))
-        #expect(TaintToleration.tolerates(["key": "k", "value": "v"], t))
-        #expect(!TaintToleration.tolerates(["key": "k", "value": "w"], t))
-        #expect(!TaintToleration.tolerates(["key": "other", "operator": "Exists"], t))
+        let t = Taint(key: "k", value: "v", effect: "NoExecute")
+        #expect(t.isTolerated(by: ["operator": "Exists"]))
+        #expect(t.isTolerated(by: ["key": "k", "operator": "Exists", "effect": "NoExecute"]))
+        #expect(!t.isTolerated(by: ["key": "k", "operator": "Exists", "effect": "NoSchedule"]))
+        #expect(t.isTolerated(by: ["key": "k", "value": "v"]))
+        #expect(!t.isTolerated(by: ["key": "k", "value": "w"]))
+        #expect(!t.isTolerated(by: ["key": "other", "operator": "Exists"]))
     }
 }
 

@@ -1,0 +1,275 @@
+import Foundation
+import Logging
+import PlinthAPIMachinery
+import PlinthClient
+import PlinthControllers
+import PlinthJSON
+import PlinthRuntime
+import ServiceLifecycle
+
+/// The agent of one host (the kubelet's part in upstream, the Spherelet in the original): it
+/// registers the host's Node, renews the Node's Lease, watches the pods bound to the Node and
+/// makes its runtime run them, posting each pod's status. It talks to the API server only
+/// through the API, with the credentials it was given.
+///
+/// Pods are reconciled by key through a `WorkQueue`: on every watch event and every
+/// `resyncSeconds`. Stopping the agent leaves its pods running; a restarted agent finds them
+/// through `PodRuntime.sandboxes()`.
+public struct HostAgent: Service {
+    let config: HostAgentConfiguration
+    let api: APIClient
+    let runtime: any PodRuntime
+    let system: SystemInfo
+    let logger: Logger
+
+    public init(config: HostAgentConfiguration, api: APIClient, runtime: any PodRuntime, system: SystemInfo = .current(), logger: Logger) {
+        self.config = config
+        self.api = api
+        self.runtime = runtime
+        self.system = system
+        self.logger = logger
+    }
+
+    var nodePath: String { "/api/v1/nodes/\(config.nodeName)" }
+
+    public func run() async throws {
+        guard let nodeUID = await cancelWhenGracefulShutdown({ await self.registerUntilDone() }) else { return }
+        let pods = BoundPods()
+        let queue = WorkQueue<String>()
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                await cancelWhenGracefulShutdown { await self.heartbeat(nodeUID: nodeUID) }
+            }
+            group.addTask {
+                await cancelWhenGracefulShutdown { await self.follow(into: pods, queue) }
+                await queue.shutdown()
+            }
+            group.addTask {
+                while let key = await queue.next() {
+                    await self.sync(key, pods)
+                    await queue.done(key)
+                }
+            }
+            group.addTask {
+                await cancelWhenGracefulShutdown {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(self.config.resyncSeconds))
+                        for key in await self.orphanKeys(pods) + pods.keys() { await queue.add(key) }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Node and Lease
+
+    /// Registers the Node (or takes over an existing one, updating its labels and status) and
+    /// returns its uid; retries every second until the server answers.
+    func registerUntilDone() async -> String? {
+        while !Task.isCancelled {
+            do { return try await register() } catch {
+                logger.warning("registering node \(config.nodeName): \(error)")
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        return nil
+    }
+
+    func register() async throws -> String {
+        let now = Self.now()
+        let node = NodeObject.node(config, runtime: runtime.handler, runtimeVersion: runtime.version, system: system, now: now)
+        let (code, created) = try await api.send(.POST, "/api/v1/nodes", body: node.serialized())
+        if code == 201, let uid = created.string("metadata", "uid") {
+            logger.info("registered node \(config.nodeName)")
+            return uid
+        }
+        guard code == 409 else { throw ClientError("creating node: \(created.string("message") ?? "HTTP \(code)")") }
+        let existing = try await api.request(.PATCH, nodePath, ["metadata": ["labels": node[path: ["metadata", "labels"]] ?? [:]]],
+                                             contentType: "application/merge-patch+json")
+        try await postNodeStatus(previous: existing["status"])
+        guard let uid = existing.string("metadata", "uid") else { throw ClientError("node \(config.nodeName) has no uid") }
+        logger.info("took over existing node \(config.nodeName)")
+        return uid
+    }
+
+    func postNodeStatus(previous: JSON?) async throws {
+        let status = NodeObject.status(config, runtimeVersion: runtime.version, system: system, previous: previous, now: Self.now())
+        try await api.request(.PATCH, nodePath + "/status", ["status": status], contentType: "application/merge-patch+json")
+    }
+
+    /// Renews the Lease every quarter of its duration (creating it when missing) and posts the
+    /// Node's status when it is not Ready (after the node lifecycle controller marked it
+    /// unknown) or a minute has passed since the last post.
+    func heartbeat(nodeUID: String) async {
+        let leasePath = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/\(config.nodeName)"
+        var lastStatus = ContinuousClock.now
+        while !Task.isCancelled {
+            do {
+                let d = Date().timeIntervalSince1970
+                let renew = RFC3339.format(seconds: Int64(d), nanos: Int32((d - d.rounded(.down)) * 1e9), fractionDigits: 6)
+                let (code, current) = try await api.send(.GET, leasePath)
+                if code == 404 {
+                    try await api.request(.POST, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
+                                          NodeObject.lease(config, nodeUID: nodeUID, renewTime: renew))
+                } else if code == 200 {
+                    var lease = current
+                    lease[path: ["spec", "renewTime"]] = .string(renew)
+                    lease[path: ["spec", "holderIdentity"]] = .string(config.nodeName)
+                    try await api.request(.PUT, leasePath, lease)
+                } else {
+                    throw ClientError("reading lease: \(current.string("message") ?? "HTTP \(code)")")
+                }
+                let (nodeCode, node) = try await api.send(.GET, nodePath)
+                if nodeCode == 404 {
+                    _ = try await register()
+                } else if Conditions.status(node, "Ready") != "True" || ContinuousClock.now - lastStatus > .seconds(60) {
+                    try await postNodeStatus(previous: node["status"])
+                    lastStatus = .now
+                }
+            } catch {
+                logger.warning("node \(config.nodeName) heartbeat: \(error)")
+            }
+            try? await Task.sleep(for: .seconds(max(1, config.leaseDurationSeconds / 4)))
+        }
+    }
+
+    // MARK: Pods
+
+    var podsPath: String {
+        "/api/v1/pods?fieldSelector=spec.nodeName%3D\(config.nodeName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? config.nodeName)"
+    }
+
+    /// Lists the pods bound to this host, then watches from that list's revision, queueing each
+    /// changed pod; lists again when the watch cannot resume.
+    func follow(into pods: BoundPods, _ queue: WorkQueue<String>) async {
+        while !Task.isCancelled {
+            do {
+                let list = try await api.request(.GET, podsPath)
+                var byKey: [String: JSON] = [:]
+                for p in list["items"]?.arrayValue ?? [] { byKey[Self.key(p)] = p }
+                for key in await pods.replace(with: byKey) { await queue.add(key) }
+                var revision = list.string("metadata", "resourceVersion") ?? "0"
+                while !Task.isCancelled {
+                    var gone = false
+                    try await api.watch(podsPath + "&watch=1&allowWatchBookmarks=true&timeoutSeconds=45&resourceVersion=\(revision)") { event in
+                        let object = event["object"] ?? [:]
+                        if let rv = object.string("metadata", "resourceVersion") { revision = rv }
+                        switch event.string("type") {
+                        case "ADDED", "MODIFIED":
+                            await pods.set(Self.key(object), object)
+                            await queue.add(Self.key(object))
+                        case "DELETED":
+                            await pods.set(Self.key(object), nil)
+                            await queue.add(Self.key(object))
+                        case "ERROR":
+                            gone = true
+                        default:
+                            break
+                        }
+                    }
+                    if gone { break }
+                }
+            } catch {
+                if !Task.isCancelled { logger.warning("watching pods of \(config.nodeName): \(error)") }
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    static func now() -> String { RFC3339.format(seconds: Int64(Date().timeIntervalSince1970)) }
+
+    static func key(_ pod: JSON) -> String {
+        (pod.string("metadata", "namespace") ?? "") + "/" + (pod.string("metadata", "name") ?? "")
+    }
+
+    /// Keys of sandboxes whose pod this agent no longer knows (deleted while it was away).
+    func orphanKeys(_ pods: BoundPods) async -> [String] {
+        let known = Set(await pods.keys())
+        let held = (try? await runtime.sandboxes()) ?? []
+        return held.map { $0.namespace + "/" + $0.name }.filter { !known.contains($0) }
+    }
+
+    /// Moves one pod a step toward its spec: removes sandboxes of pods that are gone or
+    /// replaced, finishes deletion, or starts what is missing and posts the status.
+    func sync(_ key: String, _ pods: BoundPods) async {
+        let pod = await pods.pod(key)
+        do {
+            let sandboxes = try await runtime.sandboxes().filter { $0.namespace + "/" + $0.name == key }
+            let uid = pod?.string("metadata", "uid")
+            for stale in sandboxes where stale.podUID != uid {
+                try await runtime.removeSandbox(podUID: stale.podUID, gracePeriod: .seconds(30))
+            }
+            guard let pod, let uid else { return }
+            if pod[path: ["metadata", "deletionTimestamp"]] != nil {
+                try await terminate(pod, uid: uid)
+                return
+            }
+            if PodPhase.isTerminal(pod) { return }
+            let sandbox = try await start(pod, uid: uid, existing: sandboxes.first { $0.podUID == uid })
+            let status = PodStatusBuilder.status(pod: pod, sandbox: sandbox, hostIP: config.address, now: Self.now())
+            if status != pod["status"] {
+                let namespace = pod.string("metadata", "namespace") ?? ""
+                let (code, answer) = try await api.send(.PATCH, "/api/v1/namespaces/\(namespace)/pods/\(pod.string("metadata", "name") ?? "")/status",
+                                                        body: (["status": status] as JSON).serialized(), contentType: "application/merge-patch+json")
+                if code == 200 { await pods.set(key, answer) } else if code != 404 {
+                    throw ClientError("posting status: \(answer.string("message") ?? "HTTP \(code)")")
+                }
+            }
+        } catch {
+            logger.warning("pod \(key) on \(config.nodeName): \(error)")
+        }
+    }
+
+    /// Runs the pod's sandbox and starts each container not yet started, recording Events.
+    func start(_ pod: JSON, uid: String, existing: SandboxStatus?) async throws -> SandboxStatus {
+        let namespace = pod.string("metadata", "namespace") ?? "", name = pod.string("metadata", "name") ?? ""
+        var sandbox: SandboxStatus
+        if let existing { sandbox = existing } else {
+            sandbox = try await runtime.runSandbox(PodSandboxSpec(podUID: uid, namespace: namespace, name: name,
+                                                                  hostname: pod.string("spec", "hostname") ?? name, runtimeHandler: runtime.handler))
+        }
+        for c in pod[path: ["spec", "containers"]]?.arrayValue ?? [] {
+            guard let cname = c.string("name"), sandbox.container(cname) == nil else { continue }
+            let spec = ContainerSpec(name: cname, image: c.string("image") ?? "",
+                                     command: (c["command"]?.arrayValue ?? []).compactMap(\.stringValue),
+                                     args: (c["args"]?.arrayValue ?? []).compactMap(\.stringValue), workingDir: c.string("workingDir"))
+            let started = try await runtime.startContainer(spec, podUID: uid)
+            sandbox.containers.append(started)
+            await record(pod, reason: "Created", message: "Created container: \(cname)", fieldPath: "spec.containers{\(cname)}")
+            await record(pod, reason: "Started", message: "Started container \(cname)", fieldPath: "spec.containers{\(cname)}")
+        }
+        return sandbox
+    }
+
+    /// Stops the pod's containers within its grace period, then deletes the pod for good
+    /// (grace 0, only this incarnation by uid), as the kubelet finishes a graceful deletion.
+    func terminate(_ pod: JSON, uid: String) async throws {
+        let grace = pod[path: ["metadata", "deletionGracePeriodSeconds"]]?.intValue ?? 30
+        try await runtime.removeSandbox(podUID: uid, gracePeriod: .seconds(grace))
+        let options: JSON = ["kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 0, "preconditions": ["uid": .string(uid)]]
+        let path = "/api/v1/namespaces/\(pod.string("metadata", "namespace") ?? "")/pods/\(pod.string("metadata", "name") ?? "")"
+        let (code, answer) = try await api.send(.DELETE, path, body: options.serialized())
+        guard (200..<300).contains(code) || code == 404 || code == 409 else {
+            throw ClientError("deleting pod: \(answer.string("message") ?? "HTTP \(code)")")
+        }
+    }
+
+    /// Records a Normal Event about the pod from this host's agent; failures are only logged.
+    func record(_ pod: JSON, reason: String, message: String, fieldPath: String?) async {
+        let namespace = pod.string("metadata", "namespace") ?? "default", now = Self.now()
+        var involved: JSON = ["kind": "Pod", "namespace": .string(namespace), "name": pod["metadata"]?["name"] ?? "",
+                              "uid": pod["metadata"]?["uid"] ?? "", "apiVersion": "v1"]
+        if let fieldPath { involved["fieldPath"] = .string(fieldPath) }
+        let event: JSON = [
+            "apiVersion": "v1", "kind": "Event",
+            "metadata": ["generateName": .string((pod.string("metadata", "name") ?? "pod") + "."), "namespace": .string(namespace)],
+            "involvedObject": involved, "reason": .string(reason), "message": .string(message),
+            "source": ["component": "kubelet", "host": .string(config.nodeName)],
+            "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1, "type": "Normal",
+            "reportingComponent": "kubelet", "reportingInstance": .string(config.nodeName),
+        ]
+        do { try await api.request(.POST, "/api/v1/namespaces/\(namespace)/events", event) } catch {
+            logger.debug("recording event \(reason) for \(namespace)/\(pod.string("metadata", "name") ?? ""): \(error)")
+        }
+    }
+}

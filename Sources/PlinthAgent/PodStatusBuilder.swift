@@ -1,0 +1,69 @@
+import PlinthAPIMachinery
+import PlinthJSON
+import PlinthRuntime
+
+/// The status a host agent posts for a pod, from the pod and what its runtime reports (upstream
+/// kubelet's `generateAPIPodStatus`): phase, the pod conditions in upstream's order, addresses,
+/// start time and one `containerStatuses` entry per container in spec order. Conditions keep
+/// their transition times while their status holds.
+enum PodStatusBuilder {
+    static func status(pod: JSON, sandbox: SandboxStatus?, hostIP: String, now: String) -> JSON {
+        var holder: JSON = ["status": pod["status"] ?? [:]]
+        let containers = pod[path: ["spec", "containers"]]?.arrayValue ?? []
+        let statuses = containers.map { c -> JSON in
+            let name = c.string("name") ?? ""
+            return containerStatus(name: name, image: c.string("image") ?? "", runtime: sandbox?.container(name), now: now)
+        }
+        let running = statuses.filter { $0[path: ["state", "running"]] != nil }.count
+        let allReady = !statuses.isEmpty && statuses.allSatisfy { $0["ready"]?.boolValue == true }
+        let reason: String? = allReady ? nil : "ContainersNotReady"
+        let message: String? = allReady ? nil : "containers with unready status: [\(statuses.filter { $0["ready"]?.boolValue != true }.compactMap { $0.string("name") }.joined(separator: " "))]"
+
+        Conditions.set(&holder, type: "PodReadyToStartContainers", status: sandbox == nil ? "False" : "True", reason: nil, message: nil, now: now, probeTime: true)
+        Conditions.set(&holder, type: "Initialized", status: "True", reason: nil, message: nil, now: now, probeTime: true)
+        Conditions.set(&holder, type: "Ready", status: allReady ? "True" : "False", reason: reason, message: message, now: now, probeTime: true)
+        Conditions.set(&holder, type: "ContainersReady", status: allReady ? "True" : "False", reason: reason, message: message, now: now, probeTime: true)
+        Conditions.set(&holder, type: "PodScheduled", status: "True", reason: nil, message: nil, now: now, probeTime: true)
+        let order = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]
+        let conditions = (holder[path: ["status", "conditions"]]?.arrayValue ?? []).sorted {
+            (order.firstIndex(of: $0.string("type") ?? "") ?? order.count) < (order.firstIndex(of: $1.string("type") ?? "") ?? order.count)
+        }
+
+        var status = holder["status"] ?? [:]
+        status["phase"] = .string(running > 0 && running == statuses.count ? "Running" : "Pending")
+        status["conditions"] = .array(conditions)
+        status["hostIP"] = .string(hostIP)
+        status["hostIPs"] = [["ip": .string(hostIP)]]
+        if let ip = sandbox?.ip {
+            status["podIP"] = .string(ip)
+            status["podIPs"] = [["ip": .string(ip)]]
+        }
+        if status["startTime"] == nil { status["startTime"] = .string(now) }
+        status["containerStatuses"] = .array(statuses)
+        return status
+    }
+
+    static func containerStatus(name: String, image: String, runtime: RuntimeContainerStatus?, now: String) -> JSON {
+        guard let runtime else {
+            return ["name": .string(name), "state": ["waiting": ["reason": "ContainerCreating"]], "lastState": [:],
+                    "ready": false, "restartCount": 0, "image": .string(image), "imageID": "", "started": false]
+        }
+        let state: JSON
+        var ready = false, started = false
+        switch runtime.state {
+        case .created:
+            state = ["waiting": ["reason": "ContainerCreating"]]
+        case .running(let at):
+            state = ["running": ["startedAt": .string(RFC3339.format(seconds: at))]]
+            ready = true
+            started = true
+        case .exited(let code, let reason, let startedAt, let finishedAt):
+            state = ["terminated": ["exitCode": .int(Int64(code)), "reason": .string(reason),
+                                    "startedAt": .string(RFC3339.format(seconds: startedAt)),
+                                    "finishedAt": .string(RFC3339.format(seconds: finishedAt)), "containerID": .string(runtime.id)]]
+        }
+        return ["name": .string(name), "state": state, "lastState": [:], "ready": .bool(ready),
+                "restartCount": .int(Int64(runtime.attempt)), "image": .string(image), "imageID": .string(runtime.imageID),
+                "containerID": .string(runtime.id), "started": .bool(started)]
+    }
+}

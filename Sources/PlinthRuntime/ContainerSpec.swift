@@ -1,0 +1,28 @@
+/// One container to start in a sandbox, as the agent resolved it from the pod spec (image, the
+/// command line, environment with `valueFrom` already resolved). `attempt` counts the starts of
+/// this container in this pod, so a restarted agent can recover the restart count.
+public struct ContainerSpec: Sendable, Equatable {
+    public var name: String
+    public var image: String
+    public var command: [String]
+    public var args: [String]
+    public var workingDir: String?
+    public var env: [(name: String, value: String)]
+    public var attempt: Int
+
+    public init(name: String, image: String, command: [String] = [], args: [String] = [], workingDir: String? = nil,
+                env: [(name: String, value: String)] = [], attempt: Int = 0) {
+        self.name = name
+        self.image = image
+        self.command = command
+        self.args = args
+        self.workingDir = workingDir
+        self.env = env
+        self.attempt = attempt
+    }
+
+    public static func == (a: ContainerSpec, b: ContainerSpec) -> Bool {
+        a.name == b.name && a.image == b.image && a.command == b.command && a.args == b.args && a.workingDir == b.workingDir
+            && a.env.map(\.name) == b.env.map(\.name) && a.env.map(\.value) == b.env.map(\.value) && a.attempt == b.attempt
+    }
+}

@@ -1,0 +1,27 @@
+/// What a host agent needs from a pod runtime (runc containers, pod VMs, or the fake one used
+/// for scale tests), in CRI's terms: one sandbox per pod that holds the pod's shared namespaces
+/// (network, IPC, UTS) and its disks, and containers started inside it. Calls are idempotent
+/// where CRI's are: running an existing sandbox returns it, removing a missing one succeeds.
+///
+/// `sandboxes()` reports everything the runtime holds, so an agent that restarts adopts the pods
+/// it already runs instead of starting them again.
+public protocol PodRuntime: Sendable {
+    /// The runtime class handler this runtime serves (`runc`, `podvm`, `fake`).
+    var handler: String { get }
+
+    /// A version string for the Node's `containerRuntimeVersion` (`runc://1.1.5`).
+    var version: String { get }
+
+    /// Creates the pod's sandbox, or returns it if it exists.
+    func runSandbox(_ spec: PodSandboxSpec) async throws -> SandboxStatus
+
+    /// Creates and starts one container in the pod's sandbox; returns its status.
+    func startContainer(_ spec: ContainerSpec, podUID: String) async throws -> RuntimeContainerStatus
+
+    /// Stops every container of the pod (SIGTERM, then SIGKILL after `gracePeriod`) and removes
+    /// the sandbox with its containers and disks.
+    func removeSandbox(podUID: String, gracePeriod: Duration) async throws
+
+    /// Every sandbox the runtime holds, with its containers.
+    func sandboxes() async throws -> [SandboxStatus]
+}

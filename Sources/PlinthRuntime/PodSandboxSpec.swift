@@ -1,0 +1,17 @@
+/// What a pod's sandbox is made from: the pod's identity (its uid names the sandbox) and the
+/// settings shared by all its containers.
+public struct PodSandboxSpec: Sendable, Equatable {
+    public var podUID: String
+    public var namespace: String
+    public var name: String
+    public var hostname: String
+    public var runtimeHandler: String
+
+    public init(podUID: String, namespace: String, name: String, hostname: String, runtimeHandler: String) {
+        self.podUID = podUID
+        self.namespace = namespace
+        self.name = name
+        self.hostname = hostname
+        self.runtimeHandler = runtimeHandler
+    }
+}

@@ -1,0 +1,25 @@
+/// A container as its runtime sees it. Times are Unix seconds.
+public struct RuntimeContainerStatus: Sendable, Equatable {
+    public enum State: Sendable, Equatable {
+        case created
+        case running(startedAt: Int64)
+        case exited(code: Int32, reason: String, startedAt: Int64, finishedAt: Int64)
+    }
+
+    /// `<handler>://<id>`, as `containerStatuses[].containerID` shows it.
+    public var id: String
+    public var name: String
+    public var image: String
+    public var imageID: String
+    public var attempt: Int
+    public var state: State
+
+    public init(id: String, name: String, image: String, imageID: String, attempt: Int, state: State) {
+        self.id = id
+        self.name = name
+        self.image = image
+        self.imageID = imageID
+        self.attempt = attempt
+        self.state = state
+    }
+}
