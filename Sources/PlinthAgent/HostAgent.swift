@@ -97,36 +97,46 @@ public struct HostAgent: Service {
         try await api.request(.PATCH, nodePath + "/status", ["status": status], contentType: "application/merge-patch+json")
     }
 
-    /// Renews the Lease every quarter of its duration (creating it when missing) and posts the
-    /// Node's status when it is not Ready (after the node lifecycle controller marked it
-    /// unknown) or a minute has passed since the last post.
+    /// Renews the Lease every quarter of its duration and posts the Node's status when it is not
+    /// Ready (after the node lifecycle controller marked it unknown) or a minute has passed since
+    /// the last post. The Lease is updated from the copy the last write returned (one request per
+    /// renewal), read again only on a conflict, and recreated when missing; a Node deleted
+    /// meanwhile is registered again and the Lease follows the new Node's uid.
     func heartbeat(nodeUID: String) async {
-        let leasePath = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/\(config.nodeName)"
+        let leases = "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases"
+        let leasePath = leases + "/" + config.nodeName
+        var nodeUID = nodeUID
+        var lease: JSON?
         var lastStatus = ContinuousClock.now
         while !Task.isCancelled {
             do {
                 let d = Date().timeIntervalSince1970
                 let renew = RFC3339.format(seconds: Int64(d), nanos: Int32((d - d.rounded(.down)) * 1e9), fractionDigits: 6)
-                let (code, current) = try await api.send(.GET, leasePath)
-                if code == 404 {
-                    try await api.request(.POST, "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
-                                          NodeObject.lease(config, nodeUID: nodeUID, renewTime: renew))
-                } else if code == 200 {
-                    var lease = current
-                    lease[path: ["spec", "renewTime"]] = .string(renew)
-                    lease[path: ["spec", "holderIdentity"]] = .string(config.nodeName)
-                    try await api.request(.PUT, leasePath, lease)
+                if lease == nil {
+                    let (code, current) = try await api.send(.GET, leasePath)
+                    guard code == 200 || code == 404 else { throw ClientError("reading lease: \(current.string("message") ?? "HTTP \(code)")") }
+                    lease = code == 200 ? .some(current) : .none
+                }
+                if var next = lease {
+                    next[path: ["spec", "renewTime"]] = .string(renew)
+                    next[path: ["spec", "holderIdentity"]] = .string(config.nodeName)
+                    next[path: ["metadata", "ownerReferences"]] = NodeObject.lease(config, nodeUID: nodeUID, renewTime: renew)[path: ["metadata", "ownerReferences"]]
+                    let (code, written) = try await api.send(.PUT, leasePath, body: next.serialized())
+                    lease = code == 200 ? .some(written) : .none
+                    if code != 200 && code != 409 && code != 404 { throw ClientError("renewing lease: \(written.string("message") ?? "HTTP \(code)")") }
                 } else {
-                    throw ClientError("reading lease: \(current.string("message") ?? "HTTP \(code)")")
+                    lease = try await api.request(.POST, leases, NodeObject.lease(config, nodeUID: nodeUID, renewTime: renew))
                 }
                 let (nodeCode, node) = try await api.send(.GET, nodePath)
                 if nodeCode == 404 {
-                    _ = try await register()
+                    nodeUID = try await register()
+                    lease = nil
                 } else if Conditions.status(node, "Ready") != "True" || ContinuousClock.now - lastStatus > .seconds(60) {
                     try await postNodeStatus(previous: node["status"])
                     lastStatus = .now
                 }
             } catch {
+                lease = nil
                 logger.warning("node \(config.nodeName) heartbeat: \(error)")
             }
             try? await Task.sleep(for: .seconds(max(1, config.leaseDurationSeconds / 4)))
@@ -150,6 +160,7 @@ public struct HostAgent: Service {
                 for key in await pods.replace(with: byKey) { await queue.add(key) }
                 var revision = list.string("metadata", "resourceVersion") ?? "0"
                 while !Task.isCancelled {
+                    let opened = ContinuousClock.now
                     var gone = false
                     try await api.watch(podsPath + "&watch=1&allowWatchBookmarks=true&timeoutSeconds=45&resourceVersion=\(revision)") { event in
                         let object = event["object"] ?? [:]
@@ -168,6 +179,8 @@ public struct HostAgent: Service {
                         }
                     }
                     if gone { break }
+                    // A watch the server ended at once (it is shutting down) is not reopened in a tight loop.
+                    if ContinuousClock.now - opened < .seconds(1) { try await Task.sleep(for: .seconds(1)) }
                 }
             } catch {
                 if !Task.isCancelled { logger.warning("watching pods of \(config.nodeName): \(error)") }
@@ -211,7 +224,8 @@ public struct HostAgent: Service {
                 let namespace = pod.string("metadata", "namespace") ?? ""
                 let (code, answer) = try await api.send(.PATCH, "/api/v1/namespaces/\(namespace)/pods/\(pod.string("metadata", "name") ?? "")/status",
                                                         body: (["status": status] as JSON).serialized(), contentType: "application/merge-patch+json")
-                if code == 200 { await pods.set(key, answer) } else if code != 404 {
+                // The watch brings the written pod; storing this answer could undo a newer change it already brought.
+                if code != 200 && code != 404 {
                     throw ClientError("posting status: \(answer.string("message") ?? "HTTP \(code)")")
                 }
             }

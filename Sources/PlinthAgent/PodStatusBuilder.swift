@@ -5,7 +5,9 @@ import PlinthRuntime
 /// The status a host agent posts for a pod, from the pod and what its runtime reports (upstream
 /// kubelet's `generateAPIPodStatus`): phase, the pod conditions in upstream's order, addresses,
 /// start time and one `containerStatuses` entry per container in spec order. Conditions keep
-/// their transition times while their status holds.
+/// their transition times while their status holds. Conditions carry no `lastProbeTime: null`:
+/// the merge patch that posts them drops nulls, and the comparison with the stored status must
+/// see equal values as equal.
 enum PodStatusBuilder {
     static func status(pod: JSON, sandbox: SandboxStatus?, hostIP: String, now: String) -> JSON {
         var holder: JSON = ["status": pod["status"] ?? [:]]
@@ -14,23 +16,22 @@ enum PodStatusBuilder {
             let name = c.string("name") ?? ""
             return containerStatus(name: name, image: c.string("image") ?? "", runtime: sandbox?.container(name), now: now)
         }
-        let running = statuses.filter { $0[path: ["state", "running"]] != nil }.count
         let allReady = !statuses.isEmpty && statuses.allSatisfy { $0["ready"]?.boolValue == true }
         let reason: String? = allReady ? nil : "ContainersNotReady"
         let message: String? = allReady ? nil : "containers with unready status: [\(statuses.filter { $0["ready"]?.boolValue != true }.compactMap { $0.string("name") }.joined(separator: " "))]"
 
-        Conditions.set(&holder, type: "PodReadyToStartContainers", status: sandbox == nil ? "False" : "True", reason: nil, message: nil, now: now, probeTime: true)
-        Conditions.set(&holder, type: "Initialized", status: "True", reason: nil, message: nil, now: now, probeTime: true)
-        Conditions.set(&holder, type: "Ready", status: allReady ? "True" : "False", reason: reason, message: message, now: now, probeTime: true)
-        Conditions.set(&holder, type: "ContainersReady", status: allReady ? "True" : "False", reason: reason, message: message, now: now, probeTime: true)
-        Conditions.set(&holder, type: "PodScheduled", status: "True", reason: nil, message: nil, now: now, probeTime: true)
+        Conditions.set(&holder, type: "PodReadyToStartContainers", status: sandbox == nil ? "False" : "True", reason: nil, message: nil, now: now)
+        Conditions.set(&holder, type: "Initialized", status: "True", reason: nil, message: nil, now: now)
+        Conditions.set(&holder, type: "Ready", status: allReady ? "True" : "False", reason: reason, message: message, now: now)
+        Conditions.set(&holder, type: "ContainersReady", status: allReady ? "True" : "False", reason: reason, message: message, now: now)
+        Conditions.set(&holder, type: "PodScheduled", status: "True", reason: nil, message: nil, now: now)
         let order = ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"]
         let conditions = (holder[path: ["status", "conditions"]]?.arrayValue ?? []).sorted {
             (order.firstIndex(of: $0.string("type") ?? "") ?? order.count) < (order.firstIndex(of: $1.string("type") ?? "") ?? order.count)
         }
 
         var status = holder["status"] ?? [:]
-        status["phase"] = .string(running > 0 && running == statuses.count ? "Running" : "Pending")
+        status["phase"] = .string(phase(statuses, restartPolicy: pod.string("spec", "restartPolicy") ?? "Always"))
         status["conditions"] = .array(conditions)
         status["hostIP"] = .string(hostIP)
         status["hostIPs"] = [["ip": .string(hostIP)]]
@@ -41,6 +42,22 @@ enum PodStatusBuilder {
         if status["startTime"] == nil { status["startTime"] = .string(now) }
         status["containerStatuses"] = .array(statuses)
         return status
+    }
+
+    /// Upstream `getPhase` for started pods: Pending while a container has not started, Running
+    /// while one runs or exited ones will be restarted, else Succeeded (all exited 0) or Failed.
+    static func phase(_ statuses: [JSON], restartPolicy: String) -> String {
+        let waiting = statuses.filter { $0[path: ["state", "waiting"]] != nil }.count
+        let running = statuses.filter { $0[path: ["state", "running"]] != nil }.count
+        let exitCodes = statuses.compactMap { $0[path: ["state", "terminated", "exitCode"]]?.intValue }
+        if statuses.isEmpty || waiting > 0 { return "Pending" }
+        if running > 0 { return "Running" }
+        let succeeded = exitCodes.allSatisfy { $0 == 0 }
+        switch restartPolicy {
+        case "Never": return succeeded ? "Succeeded" : "Failed"
+        case "OnFailure": return succeeded ? "Succeeded" : "Running"
+        default: return "Running"
+        }
     }
 
     static func containerStatus(name: String, image: String, runtime: RuntimeContainerStatus?, now: String) -> JSON {

@@ -11,11 +11,14 @@ public final class APIClient: Sendable {
     public let config: ClientConfig
     let http: HTTPClient
 
-    public init(config: ClientConfig) {
+    /// `connectionsPerHost` bounds the keep-alive connections to the server; every open watch
+    /// holds one, so a process with many watches (fake hosts) needs more than the default.
+    public init(config: ClientConfig, connectionsPerHost: Int = 8) {
         self.config = config
         var c = HTTPClient.Configuration(tlsConfiguration: config.tls, redirectConfiguration: .disallow,
                                          timeout: .init(connect: .seconds(10), read: .seconds(60)))
         c.httpVersion = .http1Only
+        c.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connectionsPerHost
         http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: c)
     }
 

@@ -11,16 +11,19 @@ enum NodeHealthRules {
     /// `tryUpdateNodeHealth` does once its agent has been silent past the grace period. Heartbeat
     /// times are kept; transition times move to `now` where the status changes.
     static func markedUnknown(_ node: JSON, now: String) -> JSON {
-        let neverPosted = Conditions.status(node, "Ready") == nil
-        let reason = neverPosted ? "NodeStatusNeverUpdated" : "NodeStatusUnknown"
-        let message = neverPosted ? "Kubelet never posted node status." : "Kubelet stopped posting node status."
         var conditions = node[path: ["status", "conditions"]]?.arrayValue ?? []
+        let created = node.string("metadata", "creationTimestamp") ?? now
         for type in conditionTypes {
             let index = conditions.firstIndex { $0.string("type") == type }
+            // Upstream: a condition the agent never posted is "never updated", its heartbeat the
+            // node's creation; one it stopped posting keeps its last heartbeat.
+            let neverPosted = index == nil
+            let reason = neverPosted ? "NodeStatusNeverUpdated" : "NodeStatusUnknown"
+            let message = neverPosted ? "Kubelet never posted node status." : "Kubelet stopped posting node status."
             var c: JSON = index.map { conditions[$0] } ?? ["type": .string(type)]
             guard c.string("status") != "Unknown" else { continue }
             c["status"] = "Unknown"
-            if c["lastHeartbeatTime"] == nil { c["lastHeartbeatTime"] = .string(now) }
+            if c["lastHeartbeatTime"] == nil { c["lastHeartbeatTime"] = .string(created) }
             c["lastTransitionTime"] = .string(now)
             c["reason"] = .string(reason)
             c["message"] = .string(message)
@@ -66,12 +69,10 @@ enum NodeHealthRules {
         let tolerations = pod[path: ["spec", "tolerations"]]?.arrayValue ?? []
         var earliest: Int64?
         for taint in taints where taint.effect == "NoExecute" {
-            let matching = tolerations.filter { taint.isTolerated(by: $0) }
-            if matching.isEmpty { return now }
-            // Upstream takes the smallest tolerationSeconds among matching tolerations; one
-            // without a limit means forever unless another sets one.
-            let limits = matching.compactMap { $0["tolerationSeconds"]?.intValue }
-            guard let limit = limits.min() else { continue }
+            // Upstream (`GetMatchingTolerations`) takes the first toleration that matches each
+            // taint; the smallest limit among those decides, and none means forever.
+            guard let used = tolerations.first(where: { taint.isTolerated(by: $0) }) else { return now }
+            guard let limit = used["tolerationSeconds"]?.intValue else { continue }
             let added = taint.timeAdded.flatMap { RFC3339.parse($0)?.seconds } ?? now
             let due = added + max(0, limit)
             earliest = min(earliest ?? due, due)

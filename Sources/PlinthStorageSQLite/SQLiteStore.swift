@@ -249,7 +249,8 @@ public final class SQLiteStore: Storage, @unchecked Sendable {
             try writer.statement("COMMIT").run()
         } catch {
             try? writer.exec("ROLLBACK")
-            nextRevision = firstRevision
+            // The revisions this batch took are not handed out again (a gap is harmless): a write
+            // chained on one of them as ordered must fail, not match a later, different value.
             for request in batch { request.completion.finish(.failure(.unavailable(error.message))) }
             return
         }

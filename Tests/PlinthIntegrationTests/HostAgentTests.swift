@@ -45,7 +45,13 @@ struct HostAgentTests {
         #expect(n.string("status", "allocatable", "memory") == "8Gi")
         #expect(n.string("metadata", "labels", "kubernetes.io/hostname") == node)
         #expect(n[path: ["spec", "taints"]]?.arrayValue?.first?.string("key") == taint)
-        #expect(try jsonpath(s, "get", "lease", node, "-n", "kube-node-lease", "-o", "jsonpath={.spec.holderIdentity}") == node)
+        try poll("lease \(node)") {
+            try s.kubectl("get", "lease", node, "-n", "kube-node-lease", "-o", "jsonpath={.spec.holderIdentity}").stdout == node
+        }
+        let renewed = try jsonpath(s, "get", "lease", node, "-n", "kube-node-lease", "-o", "jsonpath={.spec.renewTime}")
+        try poll("lease \(node) renewed") {
+            try jsonpath(s, "get", "lease", node, "-n", "kube-node-lease", "-o", "jsonpath={.spec.renewTime}") != renewed
+        }
         #expect(try s.kubectl("get", "nodes").stdout.contains(node))
 
         // A pod runs there and reports status; default NoExecute tolerations were added.
