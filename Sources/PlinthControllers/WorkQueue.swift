@@ -19,6 +19,11 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         if !waiters.isEmpty { hand(key, to: waiters.removeFirst()) } else { queue.append(key) }
     }
 
+    /// Queues each of `keys` unless already waiting (one hop for many keys).
+    public func add(contentsOf keys: [Key]) {
+        for key in keys { add(key) }
+    }
+
     /// The next key to process, waiting for one; nil once shut down. Call `done` after processing.
     public func next() async -> Key? {
         if head < queue.count {

@@ -35,6 +35,13 @@ public struct NodeInfo: Sendable {
         for (k, v) in pod.requests { requested[k] = (requested[k] ?? .zero) + v }
         for (k, v) in pod.requestsForScoring { requestedForScoring[k] = (requestedForScoring[k] ?? .zero) + v }
     }
+
+    /// Uncounts a pod `add` counted.
+    public mutating func remove(_ pod: PodInfo) {
+        podCount -= 1
+        for (k, v) in pod.requests { requested[k] = (requested[k] ?? .zero) - v }
+        for (k, v) in pod.requestsForScoring { requestedForScoring[k] = (requestedForScoring[k] ?? .zero) - v }
+    }
 }
 
 /// What a pod asks of a node, read once from its spec.

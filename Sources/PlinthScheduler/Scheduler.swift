@@ -10,7 +10,8 @@ import ServiceLifecycle
 /// `default-scheduler` goes through `Placement` against the nodes as they stand, and is bound
 /// (the `binding` logic) or marked `PodScheduled=False` (reason `Unschedulable`) with a
 /// `FailedScheduling` Event. Pods wait in a `WorkQueue`; unschedulable ones are tried again when
-/// a node changes or a pod goes away, and every 30 seconds.
+/// a node changes or a pod goes away, and every 30 seconds. Nodes and what their pods request
+/// come from a `SchedulerCache` kept up to date from changes.
 public struct Scheduler: Service {
     public static let name = "default-scheduler"
 
@@ -34,24 +35,25 @@ public struct Scheduler: Service {
         await pods.waitUntilReady()
         await nodes.waitUntilReady()
         let queue = WorkQueue<String>()
-        let assumed = AssumedPods()
+        let cache = SchedulerCache()
+        await cache.load(nodes: nodes.objects(), pods: pods.objects())
         await withDiscardingTaskGroup { group in
             group.addTask {
                 await cancelWhenGracefulShutdown {
-                    for await change in changes { await self.react(to: change, queue: queue, pods: pods, assumed: assumed) }
+                    for await change in changes { await self.react(to: change, queue: queue, pods: pods, cache: cache) }
                 }
                 await queue.shutdown()
             }
             group.addTask {
                 while let key = await queue.next() {
-                    await self.schedule(key, podType: podType, pods: pods, nodes: nodes, assumed: assumed)
+                    await self.schedule(key, podType: podType, pods: pods, cache: cache)
                     await queue.done(key)
                 }
             }
             group.addTask {
                 await cancelWhenGracefulShutdown {
                     while !Task.isCancelled {
-                        for key in Self.waiting(pods) { await queue.add(key) }
+                        await queue.add(contentsOf: Self.waiting(pods))
                         try? await Task.sleep(for: .seconds(30))
                     }
                 }
@@ -72,9 +74,10 @@ public struct Scheduler: Service {
             && !PodPhase.isTerminal(pod)
     }
 
-    func react(to change: ObjectChange, queue: WorkQueue<String>, pods: WatchCache, assumed: AssumedPods) async {
+    func react(to change: ObjectChange, queue: WorkQueue<String>, pods: WatchCache, cache: SchedulerCache) async {
         let r = change.resource
-        guard r.group.isEmpty else { return }
+        guard r.group.isEmpty, r.plural == "pods" || r.plural == "nodes" else { return }
+        await cache.apply(change)
         switch (r.plural, change.event) {
         case ("pods", .added(let o)):
             if Self.isWaiting(o.object) { await queue.add(o.key) }
@@ -82,53 +85,36 @@ public struct Scheduler: Service {
             if Self.isWaiting(o.object) { await queue.add(o.key) }
             // A finished pod frees its node's resources.
             if !(o.object.string("spec", "nodeName") ?? "").isEmpty, PodPhase.isTerminal(o.object) {
-                for key in Self.waiting(pods) { await queue.add(key) }
+                await queue.add(contentsOf: Self.waiting(pods))
             }
-        case ("pods", .deleted(let o)):
-            await assumed.forget(o.key)
-            for key in Self.waiting(pods) { await queue.add(key) }
+        case ("pods", .deleted):
+            await queue.add(contentsOf: Self.waiting(pods))
         case ("nodes", .added), ("nodes", .modified):
             // Room may have appeared: try the waiting pods again.
-            for key in Self.waiting(pods) { await queue.add(key) }
+            await queue.add(contentsOf: Self.waiting(pods))
         default:
             break
         }
     }
 
-    func schedule(_ key: String, podType: ResourceType, pods: WatchCache, nodes: WatchCache, assumed: AssumedPods) async {
+    func schedule(_ key: String, podType: ResourceType, pods: WatchCache, cache: SchedulerCache) async {
         guard let cached = pods.get(key), Self.isWaiting(cached.object) else { return }
         let pod = PodInfo(cached.object)
-        let snapshot = await Self.snapshot(nodes: nodes, pods: pods, assumed: assumed)
+        let snapshot = await cache.snapshot()
         switch placement.choose(pod, nodes: snapshot) {
         case .node(let node):
-            await assumed.assume(key, on: node, pod)
+            await cache.assume(key, on: node, pod)
             do {
                 try await core.bind(podType, namespace: pod.namespace, name: pod.name, node: node,
                                     uid: cached.object.string("metadata", "uid"), options: WriteOptions(fieldManager: Self.name))
                 try? await record(cached, reason: "Scheduled", type: "Normal", "Successfully assigned \(pod.namespace)/\(pod.name) to \(node)")
             } catch {
-                await assumed.forget(key)
+                await cache.forget(key)
                 if error.code != 409 && error.code != 404 { logger.warning("binding \(key) to \(node): \(error)") }
             }
         case .unschedulable(let message):
             await markUnschedulable(podType, cached, message)
         }
-    }
-
-    /// The nodes with the pods bound to them (and those this scheduler has just bound but the
-    /// cache does not show yet).
-    static func snapshot(nodes: WatchCache, pods: WatchCache, assumed: AssumedPods) async -> [NodeInfo] {
-        var byName: [String: NodeInfo] = [:]
-        for n in nodes.objects() { byName[n.name] = NodeInfo(n.object) }
-        var bound = Set<String>(), unbound = Set<String>()
-        for p in pods.objects() {
-            guard let node = p.object.string("spec", "nodeName"), !node.isEmpty else { unbound.insert(p.key); continue }
-            bound.insert(p.key)
-            guard !PodPhase.isTerminal(p.object) else { continue }
-            byName[node]?.add(PodInfo(p.object))
-        }
-        for (_, placed) in await assumed.settle(bound: bound, unbound: unbound) { byName[placed.node]?.add(placed.pod) }
-        return byName.keys.sorted().map { byName[$0]! }
     }
 
     func markUnschedulable(_ podType: ResourceType, _ cached: CachedObject, _ message: String) async {
@@ -166,20 +152,5 @@ public struct Scheduler: Service {
             "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1,
         ]
         _ = try await registry.create(events, namespace: ns, object: event, options: WriteOptions(fieldManager: Self.name))
-    }
-}
-
-/// Pods this scheduler has bound whose binding the pod cache does not show yet, so the next
-/// decision already counts them.
-actor AssumedPods {
-    private var placed: [String: (node: String, pod: PodInfo)] = [:]
-
-    func assume(_ key: String, on node: String, _ pod: PodInfo) { placed[key] = (node, pod) }
-    func forget(_ key: String) { placed[key] = nil }
-
-    /// Drops the pods now seen bound, or gone, and returns the rest (those still seen unbound).
-    func settle(bound: Set<String>, unbound: Set<String>) -> [String: (node: String, pod: PodInfo)] {
-        for key in placed.keys where bound.contains(key) || !unbound.contains(key) { placed[key] = nil }
-        return placed
     }
 }
