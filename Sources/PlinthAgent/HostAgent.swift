@@ -270,18 +270,9 @@ public struct HostAgent: Service {
 
     /// Records a Normal Event about the pod from this host's agent; failures are only logged.
     func record(_ pod: JSON, reason: String, message: String, fieldPath: String?) async {
-        let namespace = pod.string("metadata", "namespace") ?? "default", now = Self.now()
-        var involved: JSON = ["kind": "Pod", "namespace": .string(namespace), "name": pod["metadata"]?["name"] ?? "",
-                              "uid": pod["metadata"]?["uid"] ?? "", "apiVersion": "v1"]
-        if let fieldPath { involved["fieldPath"] = .string(fieldPath) }
-        let event: JSON = [
-            "apiVersion": "v1", "kind": "Event",
-            "metadata": ["generateName": .string((pod.string("metadata", "name") ?? "pod") + "."), "namespace": .string(namespace)],
-            "involvedObject": involved, "reason": .string(reason), "message": .string(message),
-            "source": ["component": "kubelet", "host": .string(config.nodeName)],
-            "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1, "type": "Normal",
-            "reportingComponent": "kubelet", "reportingInstance": .string(config.nodeName),
-        ]
+        let namespace = pod.string("metadata", "namespace") ?? "default"
+        let event = EventObject.about(pod, kind: "Pod", reason: reason, message: message, component: "kubelet", host: config.nodeName,
+                                      instance: config.nodeName, fieldPath: fieldPath, now: Self.now())
         do { try await api.request(.POST, "/api/v1/namespaces/\(namespace)/events", event) } catch {
             logger.debug("recording event \(reason) for \(namespace)/\(pod.string("metadata", "name") ?? ""): \(error)")
         }

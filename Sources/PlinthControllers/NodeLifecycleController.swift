@@ -112,16 +112,9 @@ public struct NodeLifecycleController: Service {
     /// Upstream's `TaintManagerEviction` Event on the evicted pod.
     func record(_ pod: CachedObject, node: String) async {
         guard let events = core.catalog.lookup(group: "", version: "v1", plural: "events"), let ns = pod.namespace else { return }
-        let now = Timestamp.now()
-        let event: JSON = [
-            "apiVersion": "v1", "kind": "Event",
-            "metadata": ["generateName": .string(pod.name + "."), "namespace": .string(ns)],
-            "involvedObject": ["apiVersion": "v1", "kind": "Pod", "namespace": .string(ns), "name": .string(pod.name),
-                               "uid": pod.object["metadata"]?["uid"] ?? nil],
-            "reason": "TaintManagerEviction", "message": .string("Marking for deletion Pod \(ns)/\(pod.name)"), "type": "Normal",
-            "source": ["component": "taint-eviction-controller"], "reportingComponent": "taint-eviction-controller",
-            "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1,
-        ]
+        let event = EventObject.about(pod.object, kind: "Pod", reason: "TaintManagerEviction",
+                                      message: "Marking for deletion Pod \(ns)/\(pod.name)", component: "taint-eviction-controller",
+                                      now: Timestamp.now())
         _ = try? await core.registry.create(events, namespace: ns, object: event, options: WriteOptions(fieldManager: Self.manager))
     }
 }

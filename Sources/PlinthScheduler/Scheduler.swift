@@ -141,16 +141,9 @@ public struct Scheduler: Service {
     /// An Event on the pod (`Scheduled`, or `FailedScheduling` as a Warning), as `kubectl describe pod` shows it.
     func record(_ cached: CachedObject, reason: String, type: String, _ message: String) async throws(APIError) {
         guard let events = core.catalog.lookup(group: "", version: "v1", plural: "events"), let ns = cached.namespace else { return }
-        let now = Timestamp.now()
-        let event: JSON = [
-            "apiVersion": "v1", "kind": "Event",
-            "metadata": ["name": .string("\(cached.name).\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"), "namespace": .string(ns)],
-            "involvedObject": ["apiVersion": "v1", "kind": "Pod", "namespace": .string(ns), "name": .string(cached.name),
-                               "uid": cached.object["metadata"]?["uid"] ?? nil, "resourceVersion": .string(String(cached.revision))],
-            "reason": .string(reason), "message": .string(message), "type": .string(type),
-            "source": ["component": .string(Self.name)], "reportingComponent": .string(Self.name), "reportingInstance": .string(Self.name),
-            "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1,
-        ]
+        let event = EventObject.about(cached.object, kind: "Pod", reason: reason, message: message, type: type, component: Self.name,
+                                      instance: Self.name, resourceVersion: String(cached.revision),
+                                      name: "\(cached.name).\(String(UInt64.random(in: 0...UInt64.max), radix: 16))", now: Timestamp.now())
         _ = try await registry.create(events, namespace: ns, object: event, options: WriteOptions(fieldManager: Self.name))
     }
 }
