@@ -77,17 +77,27 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: swiftSettings),
-        // The pod runtime seam (PodRuntime, CRI's terms) and the fake runtime for scale tests.
-        .target(name: "PlinthRuntime", swiftSettings: swiftSettings),
+        .systemLibrary(name: "CHost", path: "Sources/CHost", providers: [.apt(["zlib1g-dev"])]),
+        // Images on a host: OCI registry client, content-addressed blob store, layer unpacking, OCI layout import.
+        .target(name: "PlinthImages", dependencies: [
+            "PlinthJSON", "CHost",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ], swiftSettings: swiftSettings),
+        // The pod runtime seam (PodRuntime, CRI's terms), the runc runtime and the fake runtime for scale tests.
+        .target(name: "PlinthRuntime", dependencies: ["PlinthJSON", "PlinthAPIMachinery", "PlinthImages", "CHost"], swiftSettings: swiftSettings),
         // The host agent: registers a Node, renews its Lease, runs the pods bound to it through a PodRuntime.
         .target(name: "PlinthAgent", dependencies: [
-            "PlinthJSON", "PlinthAPIMachinery", "PlinthClient", "PlinthControllers", "PlinthRuntime",
+            "PlinthJSON", "PlinthAPIMachinery", "PlinthClient", "PlinthControllers", "PlinthRuntime", "PlinthImages",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: swiftSettings),
         .executableTarget(name: "plinth", dependencies: [
             "PlinthAPIServer", "PlinthStorageSQLite", "PlinthControllers", "PlinthScheduler", "PlinthBench", "PlinthClient",
-            "PlinthAgent", "PlinthRuntime",
+            "PlinthAgent", "PlinthRuntime", "PlinthImages",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -4,6 +4,7 @@ import PlinthAPIMachinery
 import PlinthClient
 import PlinthControllers
 import PlinthJSON
+import PlinthImages
 import PlinthRuntime
 import ServiceLifecycle
 
@@ -21,6 +22,7 @@ public struct HostAgent: Service {
     let runtime: any PodRuntime
     let system: SystemInfo
     let logger: Logger
+    let backOff = ContainerBackOff()
 
     public init(config: HostAgentConfiguration, api: APIClient, runtime: any PodRuntime, system: SystemInfo = .current(), logger: Logger) {
         self.config = config
@@ -49,6 +51,9 @@ public struct HostAgent: Service {
                     await self.sync(key, pods)
                     await queue.done(key)
                 }
+            }
+            group.addTask {
+                await cancelWhenGracefulShutdown { await self.relist(queue) }
             }
             group.addTask {
                 await cancelWhenGracefulShutdown {
@@ -189,10 +194,39 @@ public struct HostAgent: Service {
         }
     }
 
+    /// A duration as Go prints one in kubelet messages: `50.122ms`, `1.5s`.
+    static func goDuration(_ d: Duration) -> String {
+        let (seconds, attos) = d.components
+        let nanos = seconds * 1_000_000_000 + attos / 1_000_000_000
+        func trimmed(_ value: Int64, _ scale: Int64, _ unit: String) -> String {
+            var frac = String(value % scale)
+            frac = String(repeating: "0", count: String(scale).count - 1 - frac.count) + frac
+            while frac.hasSuffix("0") { frac.removeLast() }
+            return "\(value / scale)" + (frac.isEmpty ? "" : "." + frac) + unit
+        }
+        return nanos < 1_000_000_000 ? trimmed(nanos, 1_000_000, "ms") : trimmed(nanos, 1_000_000_000, "s")
+    }
+
     static func now() -> String { RFC3339.format(seconds: Int64(Date().timeIntervalSince1970)) }
 
     static func key(_ pod: JSON) -> String {
         (pod.string("metadata", "namespace") ?? "") + "/" + (pod.string("metadata", "name") ?? "")
+    }
+
+    /// Looks at what the runtime runs every second and queues the pods whose containers changed
+    /// state (upstream's pod lifecycle event generator): containers exit without an API event.
+    func relist(_ queue: WorkQueue<String>) async {
+        var seen: [String: [String]] = [:]
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            guard let held = try? await runtime.sandboxes() else { continue }
+            var now: [String: [String]] = [:]
+            for s in held {
+                now[s.podUID] = s.containers.map { "\($0.name)/\($0.attempt)/\($0.state)" }.sorted()
+                if seen[s.podUID] != nil && seen[s.podUID] != now[s.podUID] { await queue.add(s.namespace + "/" + s.name) }
+            }
+            seen = now
+        }
     }
 
     /// Keys of sandboxes whose pod this agent no longer knows (deleted while it was away).
@@ -219,7 +253,8 @@ public struct HostAgent: Service {
             }
             if PodPhase.isTerminal(pod) { return }
             let sandbox = try await start(pod, uid: uid, existing: sandboxes.first { $0.podUID == uid })
-            let status = PodStatusBuilder.status(pod: pod, sandbox: sandbox, hostIP: config.address, now: Self.now())
+            let status = PodStatusBuilder.status(pod: pod, sandbox: sandbox, hostIP: config.address, now: Self.now(),
+                                                 waits: await backOff.waits(podUID: uid))
             if status != pod["status"] {
                 let namespace = pod.string("metadata", "namespace") ?? ""
                 let (code, answer) = try await api.send(.PATCH, "/api/v1/namespaces/\(namespace)/pods/\(pod.string("metadata", "name") ?? "")/status",
@@ -234,7 +269,9 @@ public struct HostAgent: Service {
         }
     }
 
-    /// Runs the pod's sandbox and starts each container not yet started, recording Events.
+    /// Runs the pod's sandbox and starts each container that has not started, or has exited and
+    /// must run again under the pod's `restartPolicy` (after its back-off), pulling its image as
+    /// `imagePullPolicy` says; records upstream's Events on the way.
     func start(_ pod: JSON, uid: String, existing: SandboxStatus?) async throws -> SandboxStatus {
         let namespace = pod.string("metadata", "namespace") ?? "", name = pod.string("metadata", "name") ?? ""
         var sandbox: SandboxStatus
@@ -242,17 +279,107 @@ public struct HostAgent: Service {
             sandbox = try await runtime.runSandbox(PodSandboxSpec(podUID: uid, namespace: namespace, name: name,
                                                                   hostname: pod.string("spec", "hostname") ?? name, runtimeHandler: runtime.handler))
         }
+        let restartPolicy = pod.string("spec", "restartPolicy") ?? "Always"
         for c in pod[path: ["spec", "containers"]]?.arrayValue ?? [] {
-            guard let cname = c.string("name"), sandbox.container(cname) == nil else { continue }
-            let spec = ContainerSpec(name: cname, image: c.string("image") ?? "",
-                                     command: (c["command"]?.arrayValue ?? []).compactMap(\.stringValue),
-                                     args: (c["args"]?.arrayValue ?? []).compactMap(\.stringValue), workingDir: c.string("workingDir"))
+            guard let cname = c.string("name") else { continue }
+            let key = uid + "/" + cname, fieldPath = "spec.containers{\(cname)}"
+            var attempt = 0
+            if let current = sandbox.container(cname) {
+                guard case .exited(let code, _, _, _) = current.state else { continue }
+                guard restartPolicy == "Always" || (restartPolicy == "OnFailure" && code != 0) else { continue }
+                guard await backOff.mayTry(key) else {
+                    let delay = Int((await backOff.remaining(key)).components.seconds) + 1
+                    await backOff.show(key, .init(reason: "CrashLoopBackOff",
+                                                  message: "back-off \(delay)s restarting failed container=\(cname) pod=\(name)_\(namespace)(\(uid))"))
+                    continue
+                }
+                attempt = current.attempt + 1
+            }
+            let image = c.string("image") ?? ""
+            guard await backOff.mayTry(key) else {
+                await backOff.show(key, .init(reason: "ImagePullBackOff", message: "Back-off pulling image \"\(image)\""))
+                continue
+            }
+            let policy = ImagePullPolicy(rawValue: c.string("imagePullPolicy") ?? "") ?? .ifNotPresent
+            do {
+                let began = ContinuousClock.now
+                if policy == .always { await record(pod, reason: "Pulling", message: "Pulling image \"\(image)\"", fieldPath: fieldPath) }
+                let outcome = try await runtime.ensureImage(image, policy: policy, credentials: [:])
+                if outcome.pulled {
+                    let took = Self.goDuration(ContinuousClock.now - began)
+                    await record(pod, reason: "Pulled", message: "Successfully pulled image \"\(image)\" in \(took) (\(took) including waiting). Image size: \(outcome.size) bytes.", fieldPath: fieldPath)
+                } else if policy != .always {
+                    await record(pod, reason: "Pulled", message: "Container image \"\(image)\" already present on machine", fieldPath: fieldPath)
+                }
+            } catch let e as ImagePullError {
+                await backOff.failed(key, wait: .init(reason: e.reason.rawValue, message: e.description))
+                await record(pod, reason: "Failed", message: "Failed to pull image \"\(image)\": \(e.description)", fieldPath: fieldPath, type: "Warning")
+                await record(pod, reason: "Failed", message: "Error: \(e.reason.rawValue)", fieldPath: fieldPath, type: "Warning")
+                continue
+            }
+            let spec: ContainerSpec
+            do { spec = try await containerSpec(c, pod: pod, attempt: attempt) } catch {
+                await backOff.show(key, .init(reason: "CreateContainerConfigError", message: "\(error)"))
+                await record(pod, reason: "Failed", message: "Error: \(error)", fieldPath: fieldPath, type: "Warning")
+                continue
+            }
+            if attempt > 0 { await backOff.failed(key, wait: nil) } else { await backOff.succeeded(key) }
             let started = try await runtime.startContainer(spec, podUID: uid)
+            sandbox.containers.removeAll { $0.name == cname }
             sandbox.containers.append(started)
-            await record(pod, reason: "Created", message: "Created container: \(cname)", fieldPath: "spec.containers{\(cname)}")
-            await record(pod, reason: "Started", message: "Started container \(cname)", fieldPath: "spec.containers{\(cname)}")
+            await record(pod, reason: "Created", message: "Created container: \(cname)", fieldPath: fieldPath)
+            await record(pod, reason: "Started", message: "Started container \(cname)", fieldPath: fieldPath)
         }
         return sandbox
+    }
+
+    /// What the runtime needs to start container `c`: command line, environment with
+    /// `valueFrom` resolved (fieldRef, ConfigMap and Secret keys), resources.
+    func containerSpec(_ c: JSON, pod: JSON, attempt: Int) async throws -> ContainerSpec {
+        var env: [(name: String, value: String)] = []
+        let namespace = pod.string("metadata", "namespace") ?? ""
+        for e in c["env"]?.arrayValue ?? [] {
+            guard let name = e.string("name") else { continue }
+            if let value = e.string("value") { env.append((name, value)); continue }
+            guard let from = e["valueFrom"] else { env.append((name, "")); continue }
+            if let field = from.string("fieldRef", "fieldPath") {
+                let value: String?
+                switch field {
+                case "metadata.name", "metadata.namespace", "metadata.uid": value = pod.string("metadata", String(field.dropFirst(9)))
+                case "spec.nodeName", "spec.serviceAccountName": value = pod.string("spec", String(field.dropFirst(5)))
+                case "status.hostIP": value = config.address
+                case "status.podIP": value = pod.string("status", "podIP") ?? ""
+                default:
+                    if field.hasPrefix("metadata.labels['"), field.hasSuffix("']") { value = pod.string("metadata", "labels", String(field.dropFirst(17).dropLast(2))) ?? "" }
+                    else if field.hasPrefix("metadata.annotations['"), field.hasSuffix("']") { value = pod.string("metadata", "annotations", String(field.dropFirst(22).dropLast(2))) ?? "" }
+                    else { value = nil }
+                }
+                guard let value else { throw ClientError("unsupported fieldRef \(field) for env \(name)") }
+                env.append((name, value))
+            } else if let ref = from["configMapKeyRef"] ?? from["secretKeyRef"] {
+                let secret = from["secretKeyRef"] != nil
+                let objectName = ref.string("name") ?? "", key = ref.string("key") ?? ""
+                let (code, object) = try await api.send(.GET, "/api/v1/namespaces/\(namespace)/\(secret ? "secrets" : "configmaps")/\(objectName)")
+                var value: String?
+                if code == 200 {
+                    if secret { value = object.string("data", key).flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) } }
+                    else { value = object.string("data", key) }
+                }
+                if let value { env.append((name, value)) }
+                else if ref["optional"]?.boolValue != true {
+                    throw ClientError(code == 200 ? "couldn't find key \(key) in \(secret ? "Secret" : "ConfigMap") \(namespace)/\(objectName)"
+                                                  : "\(secret ? "secret" : "configmap") \"\(objectName)\" not found")
+                }
+            }
+        }
+        func quantity(_ section: String, _ resource: String) -> Quantity? {
+            c[path: ["resources", section, resource]]?.stringValue.flatMap { Quantity($0) }
+        }
+        return ContainerSpec(name: c.string("name") ?? "", image: c.string("image") ?? "",
+                             command: (c["command"]?.arrayValue ?? []).compactMap(\.stringValue),
+                             args: (c["args"]?.arrayValue ?? []).compactMap(\.stringValue), workingDir: c.string("workingDir"),
+                             env: env, attempt: attempt, memoryLimitBytes: quantity("limits", "memory")?.value,
+                             cpuLimitMillis: quantity("limits", "cpu")?.milliValue, cpuRequestMillis: quantity("requests", "cpu")?.milliValue)
     }
 
     /// Stops the pod's containers within its grace period, then deletes the pod for good
@@ -260,6 +387,7 @@ public struct HostAgent: Service {
     func terminate(_ pod: JSON, uid: String) async throws {
         let grace = pod[path: ["metadata", "deletionGracePeriodSeconds"]]?.intValue ?? 30
         try await runtime.removeSandbox(podUID: uid, gracePeriod: .seconds(grace))
+        await backOff.forget(podUID: uid)
         let options: JSON = ["kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 0, "preconditions": ["uid": .string(uid)]]
         let path = "/api/v1/namespaces/\(pod.string("metadata", "namespace") ?? "")/pods/\(pod.string("metadata", "name") ?? "")"
         let (code, answer) = try await api.send(.DELETE, path, body: options.serialized())
@@ -268,10 +396,10 @@ public struct HostAgent: Service {
         }
     }
 
-    /// Records a Normal Event about the pod from this host's agent; failures are only logged.
-    func record(_ pod: JSON, reason: String, message: String, fieldPath: String?) async {
+    /// Records an Event about the pod from this host's agent; failures are only logged.
+    func record(_ pod: JSON, reason: String, message: String, fieldPath: String?, type: String = "Normal") async {
         let namespace = pod.string("metadata", "namespace") ?? "default"
-        let event = EventObject.about(pod, kind: "Pod", reason: reason, message: message, component: "kubelet", host: config.nodeName,
+        let event = EventObject.about(pod, kind: "Pod", reason: reason, message: message, type: type, component: "kubelet", host: config.nodeName,
                                       instance: config.nodeName, fieldPath: fieldPath, now: Self.now())
         do { try await api.request(.POST, "/api/v1/namespaces/\(namespace)/events", event) } catch {
             logger.debug("recording event \(reason) for \(namespace)/\(pod.string("metadata", "name") ?? ""): \(error)")

@@ -9,12 +9,12 @@ import PlinthRuntime
 /// the merge patch that posts them drops nulls, and the comparison with the stored status must
 /// see equal values as equal.
 enum PodStatusBuilder {
-    static func status(pod: JSON, sandbox: SandboxStatus?, hostIP: String, now: String) -> JSON {
+    static func status(pod: JSON, sandbox: SandboxStatus?, hostIP: String, now: String, waits: [String: ContainerBackOff.Wait] = [:]) -> JSON {
         var holder: JSON = ["status": pod["status"] ?? [:]]
         let containers = pod[path: ["spec", "containers"]]?.arrayValue ?? []
         let statuses = containers.map { c -> JSON in
             let name = c.string("name") ?? ""
-            return containerStatus(name: name, image: c.string("image") ?? "", runtime: sandbox?.container(name), now: now)
+            return containerStatus(name: name, image: c.string("image") ?? "", runtime: sandbox?.container(name), wait: waits[name], now: now)
         }
         let allReady = !statuses.isEmpty && statuses.allSatisfy { $0["ready"]?.boolValue == true }
         let reason: String? = allReady ? nil : "ContainersNotReady"
@@ -60,27 +60,44 @@ enum PodStatusBuilder {
         }
     }
 
-    static func containerStatus(name: String, image: String, runtime: RuntimeContainerStatus?, now: String) -> JSON {
+    /// One `containerStatuses` entry. A container waiting on a back-off (`wait`) shows that
+    /// reason, with its last run, if any, as `lastState`.
+    static func containerStatus(name: String, image: String, runtime: RuntimeContainerStatus?, wait: ContainerBackOff.Wait? = nil, now: String) -> JSON {
+        func waiting(_ w: ContainerBackOff.Wait?) -> JSON {
+            guard let w else { return ["waiting": ["reason": "ContainerCreating"]] }
+            return ["waiting": ["reason": .string(w.reason), "message": .string(w.message)]]
+        }
         guard let runtime else {
-            return ["name": .string(name), "state": ["waiting": ["reason": "ContainerCreating"]], "lastState": [:],
+            return ["name": .string(name), "state": waiting(wait), "lastState": [:],
                     "ready": false, "restartCount": 0, "image": .string(image), "imageID": "", "started": false]
         }
-        let state: JSON
+        var state: JSON
+        var lastState = runtime.previous.map { terminated($0, id: nil) } ?? [:]
         var ready = false, started = false
         switch runtime.state {
         case .created:
-            state = ["waiting": ["reason": "ContainerCreating"]]
+            state = waiting(nil)
         case .running(let at):
             state = ["running": ["startedAt": .string(RFC3339.format(seconds: at))]]
             ready = true
             started = true
-        case .exited(let code, let reason, let startedAt, let finishedAt):
-            state = ["terminated": ["exitCode": .int(Int64(code)), "reason": .string(reason),
-                                    "startedAt": .string(RFC3339.format(seconds: startedAt)),
-                                    "finishedAt": .string(RFC3339.format(seconds: finishedAt)), "containerID": .string(runtime.id)]]
+        case .exited:
+            state = terminated(runtime.state, id: runtime.id)
         }
-        return ["name": .string(name), "state": state, "lastState": [:], "ready": .bool(ready),
+        if let wait, case .exited = runtime.state {
+            lastState = state
+            state = waiting(wait)
+        }
+        return ["name": .string(name), "state": state, "lastState": lastState, "ready": .bool(ready),
                 "restartCount": .int(Int64(runtime.attempt)), "image": .string(image), "imageID": .string(runtime.imageID),
                 "containerID": .string(runtime.id), "started": .bool(started)]
+    }
+
+    static func terminated(_ state: RuntimeContainerStatus.State, id: String?) -> JSON {
+        guard case .exited(let code, let reason, let startedAt, let finishedAt) = state else { return [:] }
+        var t: JSON = ["exitCode": .int(Int64(code)), "reason": .string(reason),
+                       "startedAt": .string(RFC3339.format(seconds: startedAt)), "finishedAt": .string(RFC3339.format(seconds: finishedAt))]
+        if let id { t["containerID"] = .string(id) }
+        return ["terminated": t]
     }
 }

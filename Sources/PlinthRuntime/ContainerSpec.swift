@@ -10,9 +10,19 @@ public struct ContainerSpec: Sendable, Equatable {
     public var workingDir: String?
     public var env: [(name: String, value: String)]
     public var attempt: Int
+    /// `resources.limits.memory` in bytes (the cgroup's memory limit).
+    public var memoryLimitBytes: Int64?
+    /// `resources.limits.cpu` in millicores (a CFS quota).
+    public var cpuLimitMillis: Int64?
+    /// `resources.requests.cpu` in millicores (CPU shares).
+    public var cpuRequestMillis: Int64?
 
     public init(name: String, image: String, command: [String] = [], args: [String] = [], workingDir: String? = nil,
-                env: [(name: String, value: String)] = [], attempt: Int = 0) {
+                env: [(name: String, value: String)] = [], attempt: Int = 0, memoryLimitBytes: Int64? = nil,
+                cpuLimitMillis: Int64? = nil, cpuRequestMillis: Int64? = nil) {
+        self.memoryLimitBytes = memoryLimitBytes
+        self.cpuLimitMillis = cpuLimitMillis
+        self.cpuRequestMillis = cpuRequestMillis
         self.name = name
         self.image = image
         self.command = command
@@ -25,5 +35,6 @@ public struct ContainerSpec: Sendable, Equatable {
     public static func == (a: ContainerSpec, b: ContainerSpec) -> Bool {
         a.name == b.name && a.image == b.image && a.command == b.command && a.args == b.args && a.workingDir == b.workingDir
             && a.env.map(\.name) == b.env.map(\.name) && a.env.map(\.value) == b.env.map(\.value) && a.attempt == b.attempt
+            && a.memoryLimitBytes == b.memoryLimitBytes && a.cpuLimitMillis == b.cpuLimitMillis && a.cpuRequestMillis == b.cpuRequestMillis
     }
 }

@@ -1,3 +1,5 @@
+import PlinthImages
+
 import Foundation
 
 /// A runtime that runs nothing (like kwok): sandboxes get an address from a per-host range and
@@ -16,6 +18,10 @@ public actor FakePodRuntime: PodRuntime {
 
     public init(addressPrefix: String) {
         self.addressPrefix = addressPrefix
+    }
+
+    public func ensureImage(_ image: String, policy: ImagePullPolicy, credentials: [String: RegistryClient.Credentials]) -> ImagePullOutcome {
+        ImagePullOutcome(pulled: false, size: 0)
     }
 
     public func runSandbox(_ spec: PodSandboxSpec) throws -> SandboxStatus {

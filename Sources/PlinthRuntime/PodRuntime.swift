@@ -1,3 +1,5 @@
+import PlinthImages
+
 /// What a host agent needs from a pod runtime (runc containers, pod VMs, or the fake one used
 /// for scale tests), in CRI's terms: one sandbox per pod that holds the pod's shared namespaces
 /// (network, IPC, UTS) and its disks, and containers started inside it. Calls are idempotent
@@ -11,6 +13,10 @@ public protocol PodRuntime: Sendable {
 
     /// A version string for the Node's `containerRuntimeVersion` (`runc://1.1.5`).
     var version: String { get }
+
+    /// Makes the image present on the host as `policy` says (CRI's ImageService `PullImage`);
+    /// throws `ImagePullError`. `credentials` are by registry host, from `imagePullSecrets`.
+    func ensureImage(_ image: String, policy: ImagePullPolicy, credentials: [String: RegistryClient.Credentials]) async throws -> ImagePullOutcome
 
     /// Creates the pod's sandbox, or returns it if it exists.
     func runSandbox(_ spec: PodSandboxSpec) async throws -> SandboxStatus

@@ -13,8 +13,11 @@ public struct RuntimeContainerStatus: Sendable, Equatable {
     public var imageID: String
     public var attempt: Int
     public var state: State
+    /// How the previous attempt ended (`lastState.terminated`), when there was one.
+    public var previous: State?
 
-    public init(id: String, name: String, image: String, imageID: String, attempt: Int, state: State) {
+    public init(id: String, name: String, image: String, imageID: String, attempt: Int, state: State, previous: State? = nil) {
+        self.previous = previous
         self.id = id
         self.name = name
         self.image = image

@@ -1,9 +1,11 @@
+import AsyncHTTPClient
 import ArgumentParser
 import Foundation
 import Logging
 import PlinthAgent
 import PlinthAPIMachinery
 import PlinthClient
+import PlinthImages
 import PlinthRuntime
 import ServiceLifecycle
 
@@ -13,8 +15,11 @@ struct AgentCommand: AsyncParsableCommand {
         commandName: "agent",
         abstract: "Run a host agent: register this host as a Node and run the pods bound to it.",
         discussion: """
-        With --runtime fake the agent runs nothing: pods go Running without processes, so one machine \
-        can act as many hosts (--count) for scale tests.
+        With --runtime runc (the default) pods run as OCI containers: images are pulled into \
+        --data-dir (see --registry-mirror for air-gapped hosts, and `plinth image import`), each pod \
+        gets its own network, IPC and UTS namespaces, and containers keep running when the agent \
+        restarts. With --runtime fake the agent runs nothing: pods go Running without processes, so \
+        one machine can act as many hosts (--count) for scale tests.
         """)
 
     @OptionGroup var connection: AdminConnection
@@ -25,8 +30,17 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Node name (default: this machine's host name). With --count, names are NAME-0 … NAME-(N-1).")
     var name: String?
 
-    @Option(help: "Pod runtime: fake.")
-    var runtime: String = "fake"
+    @Option(help: "Pod runtime: runc (containers), or fake (pods go Running without processes, for scale tests).")
+    var runtime: String = "runc"
+
+    @Option(help: "Where the runc runtime keeps images, pods and logs (default: /var/lib/plinth/agent/NAME).")
+    var dataDir: String?
+
+    @Option(name: .customLong("registry-mirror"), help: "A mirror for a registry, REGISTRY=URL (repeatable; e.g. docker.io=http://127.0.0.1:5000), tried before the registry.")
+    var registryMirrors: [String] = []
+
+    @Option(name: .customLong("insecure-registry"), help: "A registry reached over plain HTTP (repeatable; loopback registries always are).")
+    var insecureRegistries: [String] = []
 
     @Option(help: "The host's address for the Node and pods' hostIP.")
     var address: String = "127.0.0.1"
@@ -59,10 +73,10 @@ struct AgentCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func validate() throws {
-        guard runtime == "fake" else {
-            throw ValidationError("runtime \"\(runtime)\" is not available in this build; use --runtime fake")
-        }
+        guard runtime == "fake" || runtime == "runc" else { throw ValidationError("--runtime must be runc or fake") }
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+        guard count == 1 || runtime == "fake" else { throw ValidationError("--count is for the fake runtime; run one agent per host with runc") }
+        for m in registryMirrors where !m.contains("=") { throw ValidationError("--registry-mirror \(m): want REGISTRY=URL") }
         for l in labels where !l.contains("=") { throw ValidationError("--label \(l): want key=value") }
         for t in taints where Taint(t) == nil {
             throw ValidationError("--register-with-taints \(t): want key=value:Effect with Effect NoSchedule, PreferNoSchedule or NoExecute")
@@ -88,13 +102,18 @@ struct AgentCommand: AsyncParsableCommand {
             "cpu": cpu ?? String(system.cpus), "memory": memory ?? "\(system.memoryKiB)Ki", "pods": String(pods),
             "ephemeral-storage": "100Gi",
         ]
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = (0..<count).map { i in
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = try (0..<count).map { i in
             let index = subnetIndex + i
             let config = HostAgentConfiguration(nodeName: count == 1 ? baseName : "\(baseName)-\(i)", address: address,
                                                 labels: labelMap, taints: taints.compactMap { Taint($0) },
                                                 capacity: capacity, leaseDurationSeconds: leaseDuration)
-            let runtime = FakePodRuntime(addressPrefix: "10.\(244 + index / 256).\(index % 256)")
-            return .init(service: HostAgent(config: config, api: api, runtime: runtime, system: system, logger: logger))
+            let podRuntime: any PodRuntime
+            if runtime == "fake" {
+                podRuntime = FakePodRuntime(addressPrefix: "10.\(244 + index / 256).\(index % 256)")
+            } else {
+                podRuntime = try makeRuncRuntime(nodeName: config.nodeName)
+            }
+            return .init(service: HostAgent(config: config, api: api, runtime: podRuntime, system: system, logger: logger))
         }
         if ProcessInfo.processInfo.environment["PLINTH_EXIT_WITH_PARENT"] == "1" {
             services.append(.init(service: ParentWatcher(logger: logger), successTerminationBehavior: .gracefullyShutdownGroup))
@@ -102,5 +121,17 @@ struct AgentCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await api.shutdown()
+    }
+
+    func makeRuncRuntime(nodeName: String) throws -> RuncRuntime {
+        let root = dataDir ?? "/var/lib/plinth/agent/\(nodeName)"
+        var mirrors: [String: [String]] = [:]
+        for m in registryMirrors {
+            let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
+            mirrors[parts[0], default: []].append(parts[1])
+        }
+        let registry = RegistryClient(http: HTTPClient.shared, configuration: .init(mirrors: mirrors, plainHTTP: Set(insecureRegistries)))
+        let images = try ImageStore(root: root + "/images", registry: registry)
+        return try RuncRuntime(root: root + "/runtime", images: images, shimCommand: [(try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0], "container-shim"])
     }
 }

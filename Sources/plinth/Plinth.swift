@@ -9,7 +9,7 @@ struct Plinth: AsyncParsableCommand {
         abstract: "One Kubernetes API over your Linux hosts: pods, virtual machines and clusters, governed by namespaces.",
         version: "plinth \(VersionInfo.plinthVersion) (Kubernetes 1.\(VersionInfo.kubernetesMinor) compatible)",
         subcommands: [UpCommand.self, ServerCommand.self, LoginCommand.self, LogoutCommand.self, CredentialCommand.self,
-                      UserCommand.self, GroupCommand.self, NamespaceCommand.self, KeysCommand.self, AgentCommand.self, VersionCommand.self, BenchCommand.self]
+                      UserCommand.self, GroupCommand.self, NamespaceCommand.self, KeysCommand.self, AgentCommand.self, ImageCommand.self, ContainerShimCommand.self, VersionCommand.self, BenchCommand.self]
     )
 }
 

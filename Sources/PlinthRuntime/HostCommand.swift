@@ -1,0 +1,72 @@
+import Foundation
+
+/// Runs a host tool (runc, unshare, ip) to completion and returns its exit status and output;
+/// a runtime's only way of touching the host besides files and mounts. The waiting happens on a
+/// Dispatch thread: a blocked wait on Swift's cooperative pool (two threads on a two-core host)
+/// would stall every task of the agent.
+enum HostCommand {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    @discardableResult
+    static func run(_ path: String, _ arguments: [String], allowFailure: Bool = false, captureOutput: Bool = true) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try runBlocking(path, arguments, allowFailure: allowFailure, captureOutput: captureOutput) })
+            }
+        }
+    }
+
+    /// `run` for callers that are not on the cooperative pool (the container shim).
+    @discardableResult
+    /// Without `captureOutput` the tool's output is discarded: a tool that leaves a process
+    /// behind (`setsid -f`) would otherwise hold the output pipe open, and reading it would
+    /// never end.
+    static func runBlocking(_ path: String, _ arguments: [String], allowFailure: Bool = false, captureOutput: Bool = true) throws -> (status: Int32, output: String) {
+        // posix_spawn and waitpid directly: Foundation's Process missed the exit of `setsid -f`
+        // here and waited forever.
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { throw Failure(description: "pipe: \(String(cString: strerror(errno)))") }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if captureOutput {
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        }
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        close(fds[1])
+        defer { close(fds[0]) }
+        guard spawned == 0 else { throw Failure(description: "\(path): \(String(cString: strerror(spawned)))") }
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 8192)
+        while true {
+            let n = read(fds[0], &buffer, buffer.count)
+            if n > 0 { data += buffer[0..<n]; continue }
+            if n < 0 && errno == EINTR { continue }
+            break
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let output = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if code != 0 && !allowFailure {
+            throw Failure(description: "\((path as NSString).lastPathComponent) \(arguments.joined(separator: " ")): \(output.isEmpty ? "exit status \(code)" : output)")
+        }
+        return (code, output)
+    }
+
+    /// The first of `candidates` that exists and is executable.
+    static func find(_ name: String, in candidates: [String] = ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin", "/usr/local/bin"]) -> String? {
+        candidates.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}

@@ -1,0 +1,252 @@
+import CHost
+import Foundation
+import PlinthImages
+import PlinthJSON
+
+/// Pods as OCI containers run by runc. A pod's sandbox is a directory holding its pinned
+/// network, IPC and UTS namespaces (bind-mounted namespace files, so no pause process is
+/// needed) and the files every container sees as `/etc/hosts`, `/etc/hostname` and
+/// `/etc/resolv.conf`; each container is a runc bundle whose root is an overlay of its image's
+/// layers, run by a `ContainerShim` in its own session. All state is on disk under `root`, so a
+/// restarted agent finds its pods in `sandboxes()` and adopts them.
+///
+/// Layout: `pods/<uid>/sandbox.json`, `pods/<uid>/ns/{net,ipc,uts}`,
+/// `pods/<uid>/containers/<name>/<attempt>/` (bundle, `started`, `exit`); logs in
+/// `logs/<namespace>_<name>_<uid>/<container>/<attempt>.log`, as the kubelet lays out
+/// `/var/log/pods`. The pod network is loopback only until a network plugin gives sandboxes
+/// an interface.
+public actor RuncRuntime: PodRuntime {
+    public nonisolated let handler = "runc"
+    public nonisolated let version: String
+    public let root: String
+    public let images: ImageStore
+    let runc: String
+    /// The command line that starts a shim: this binary with its `container-shim` command.
+    let shimCommand: [String]
+    var runcRoot: String { root + "/runc" }
+
+    public init(root: String, images: ImageStore, shimCommand: [String]) throws {
+        guard let runc = HostCommand.find("runc") else { throw RuncRuntimeError("runc is not installed (apt-get install runc)") }
+        self.root = root
+        self.images = images
+        self.runc = runc
+        self.shimCommand = shimCommand
+        let v = (try? HostCommand.runBlocking(runc, ["--version"]).output) ?? ""
+        let number = v.split(separator: "\n").first?.split(separator: " ").dropFirst(2).first.map(String.init) ?? "unknown"
+        version = "runc://" + (number.split(separator: "+").first.map(String.init) ?? number)
+        for dir in ["pods", "logs", "runc"] { try FileManager.default.createDirectory(atPath: root + "/" + dir, withIntermediateDirectories: true) }
+    }
+
+    func podDir(_ uid: String) -> String { root + "/pods/" + uid }
+
+    // MARK: Images
+
+    public func ensureImage(_ image: String, policy: ImagePullPolicy, credentials: [String: RegistryClient.Credentials]) async throws -> ImagePullOutcome {
+        if policy != .always, let present = await images.image(image) { return ImagePullOutcome(pulled: false, size: present.size) }
+        guard policy != .never else {
+            throw ImagePullError(.errImageNeverPull, "Container image \"\(image)\" is not present with pull policy of Never")
+        }
+        do {
+            let ref = try ImageReference(image)
+            let pulled = try await images.pull(image, credentials: credentials[ref.registry])
+            return ImagePullOutcome(pulled: true, size: pulled.size)
+        } catch {
+            throw ImagePullError(.errImagePull, "\(error)")
+        }
+    }
+
+    // MARK: Sandboxes
+
+    struct SandboxRecord: Codable {
+        var podUID: String
+        var namespace: String
+        var name: String
+        var hostname: String
+        var createdAt: Int64
+    }
+
+    public func runSandbox(_ spec: PodSandboxSpec) async throws -> SandboxStatus {
+        let dir = podDir(spec.podUID)
+        if let existing = try status(ofPodDir: dir) { return existing }
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/ns", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: dir + "/etc", withIntermediateDirectories: true)
+        for ns in ["net", "ipc", "uts"] where !fm.fileExists(atPath: dir + "/ns/" + ns) { fm.createFile(atPath: dir + "/ns/" + ns, contents: nil) }
+        guard let unshare = HostCommand.find("unshare"), let nsenter = HostCommand.find("nsenter"), let ip = HostCommand.find("ip") else {
+            throw RuncRuntimeError("unshare, nsenter and ip are needed for pod sandboxes (util-linux, iproute2)")
+        }
+        try await HostCommand.run(unshare, ["--net=\(dir)/ns/net", "--ipc=\(dir)/ns/ipc", "--uts=\(dir)/ns/uts", "true"])
+        try await HostCommand.run(nsenter, ["--net=\(dir)/ns/net", ip, "link", "set", "lo", "up"])
+        try "\(spec.hostname)\n".write(toFile: dir + "/etc/hostname", atomically: true, encoding: .utf8)
+        try "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t\(spec.hostname)\n"
+            .write(toFile: dir + "/etc/hosts", atomically: true, encoding: .utf8)
+        try "nameserver 127.0.0.1\noptions ndots:5\n".write(toFile: dir + "/etc/resolv.conf", atomically: true, encoding: .utf8)
+        let record = SandboxRecord(podUID: spec.podUID, namespace: spec.namespace, name: spec.name, hostname: spec.hostname,
+                                   createdAt: Int64(Date().timeIntervalSince1970))
+        // Written last: a sandbox without its record is half made and is removed, not adopted.
+        try JSONEncoder().encode(record).write(to: URL(fileURLWithPath: dir + "/sandbox.json"))
+        return SandboxStatus(podUID: spec.podUID, namespace: spec.namespace, name: spec.name, ip: nil, createdAt: record.createdAt, containers: [])
+    }
+
+    public func sandboxes() throws -> [SandboxStatus] {
+        let uids = (try? FileManager.default.contentsOfDirectory(atPath: root + "/pods")) ?? []
+        return try uids.compactMap { try status(ofPodDir: podDir($0)) }
+    }
+
+    func record(_ dir: String) -> SandboxRecord? {
+        FileManager.default.contents(atPath: dir + "/sandbox.json").flatMap { try? JSONDecoder().decode(SandboxRecord.self, from: $0) }
+    }
+
+    /// The sandbox in `dir` with the newest attempt of each container, or nil when there is none.
+    func status(ofPodDir dir: String) throws -> SandboxStatus? {
+        guard let r = record(dir) else { return nil }
+        let fm = FileManager.default
+        var containers: [RuntimeContainerStatus] = []
+        for name in (try? fm.contentsOfDirectory(atPath: dir + "/containers")) ?? [] {
+            let attempts = ((try? fm.contentsOfDirectory(atPath: dir + "/containers/" + name)) ?? []).compactMap { Int($0) }
+            guard let newest = attempts.max() else { continue }
+            if var c = containerStatus(dir + "/containers/\(name)/\(newest)", podUID: r.podUID, name: name, attempt: newest) {
+                if let before = attempts.filter({ $0 < newest }).max() {
+                    c.previous = containerStatus(dir + "/containers/\(name)/\(before)", podUID: r.podUID, name: name, attempt: before)?.state
+                }
+                containers.append(c)
+            }
+        }
+        return SandboxStatus(podUID: r.podUID, namespace: r.namespace, name: r.name, ip: nil, createdAt: r.createdAt, containers: containers)
+    }
+
+    struct ContainerRecord: Codable {
+        var image: String
+        var imageID: String
+    }
+
+    func containerStatus(_ bundle: String, podUID: String, name: String, attempt: Int) -> RuntimeContainerStatus? {
+        let fm = FileManager.default
+        guard let data = fm.contents(atPath: bundle + "/container.json"),
+              let r = try? JSONDecoder().decode(ContainerRecord.self, from: data) else { return nil }
+        let id = "runc://" + Self.containerID(podUID: podUID, name: name, attempt: attempt)
+        func read(_ file: String) -> [Int64]? {
+            (try? String(contentsOfFile: bundle + "/" + file, encoding: .utf8)).map { $0.split(separator: " ").compactMap { Int64($0.trimmingCharacters(in: .whitespacesAndNewlines)) } }
+        }
+        let state: RuntimeContainerStatus.State
+        if let exit = read("exit"), exit.count == 2 {
+            let started = read("started")?.first ?? exit[1]
+            let code = Int32(truncatingIfNeeded: exit[0])
+            state = .exited(code: code, reason: code == 0 ? "Completed" : "Error", startedAt: started / 1_000_000_000, finishedAt: exit[1] / 1_000_000_000)
+        } else if let started = read("started")?.first {
+            state = .running(startedAt: started / 1_000_000_000)
+        } else {
+            state = .created
+        }
+        return RuntimeContainerStatus(id: id, name: name, image: r.image, imageID: r.imageID, attempt: attempt, state: state)
+    }
+
+    static func containerID(podUID: String, name: String, attempt: Int) -> String { "\(podUID)-\(name)-\(attempt)" }
+
+    // MARK: Containers
+
+    public func startContainer(_ spec: ContainerSpec, podUID: String) async throws -> RuntimeContainerStatus {
+        let dir = podDir(podUID)
+        guard let sandbox = record(dir) else { throw RuncRuntimeError("no sandbox for pod \(podUID)") }
+        guard let image = await images.image(spec.image) else { throw RuncRuntimeError("image \"\(spec.image)\" is not present") }
+        let bundle = dir + "/containers/\(spec.name)/\(spec.attempt)"
+        if let existing = containerStatus(bundle, podUID: podUID, name: spec.name, attempt: spec.attempt) { return existing }
+        let fm = FileManager.default
+        try? fm.removeItem(atPath: bundle)
+        for sub in ["rootfs", "upper", "work"] { try fm.createDirectory(atPath: bundle + "/" + sub, withIntermediateDirectories: true) }
+        let lowers = image.diffIDs.reversed().compactMap { images.layerPath($0) }
+        guard !lowers.isEmpty else { throw RuncRuntimeError("image \"\(spec.image)\" has no layers") }
+        let options = "lowerdir=\(lowers.joined(separator: ":")),upperdir=\(bundle)/upper,workdir=\(bundle)/work"
+        if mount("overlay", bundle + "/rootfs", "overlay", 0, options) != 0 {
+            throw RuncRuntimeError("mounting the root filesystem of \(spec.name): \(String(cString: strerror(errno)))")
+        }
+        guard let argv = OCIBundleSpec.argv(spec, image.config) else {
+            throw RuncRuntimeError("no command specified")
+        }
+        let user = OCIBundleSpec.numericUser(image.config.user) ?? Self.lookupUser(image.config.user, rootfs: bundle + "/rootfs") ?? (0, 0)
+        let id = Self.containerID(podUID: podUID, name: spec.name, attempt: spec.attempt)
+        let inputs = OCIBundleSpec.Inputs(spec: spec, image: image.config, hostname: sandbox.hostname,
+                                          namespaces: (dir + "/ns/net", dir + "/ns/ipc", dir + "/ns/uts"),
+                                          etcFiles: ["hosts", "hostname", "resolv.conf"].map { ("/etc/" + $0, dir + "/etc/" + $0) },
+                                          cgroupsPath: "/plinth/pod\(podUID)/\(id)")
+        try OCIBundleSpec.config(inputs, argv: argv, user: user).serialized().withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: bundle + "/config.json")) }
+        let imageID = image.repoDigests.first ?? image.id
+        try JSONEncoder().encode(ContainerRecord(image: spec.image, imageID: imageID)).write(to: URL(fileURLWithPath: bundle + "/container.json"))
+        let log = logPath(sandbox, container: spec.name, attempt: spec.attempt)
+        guard let setsid = HostCommand.find("setsid") else { throw RuncRuntimeError("setsid is needed to start container shims (util-linux)") }
+        // setsid -f returns once the shim is forked into its own session; the shim's output goes to shim.log.
+        try await HostCommand.run(setsid, ["-f", "sh", "-c", "exec \"$@\" </dev/null >>\"$0\" 2>&1", bundle + "/shim.log"]
+                                  + shimCommand + ["--runc", runc, "--runc-root", runcRoot, "--bundle", bundle, "--id", id, "--log", log],
+                                  captureOutput: false)
+        // The shim marks the container started once runc runs it; wait briefly so the status says so.
+        for _ in 0..<100 where !fm.fileExists(atPath: bundle + "/started") { try await Task.sleep(for: .milliseconds(10)) }
+        return containerStatus(bundle, podUID: podUID, name: spec.name, attempt: spec.attempt)
+            ?? RuntimeContainerStatus(id: "runc://" + id, name: spec.name, image: spec.image, imageID: imageID, attempt: spec.attempt, state: .created)
+    }
+
+    func logPath(_ s: SandboxRecord, container: String, attempt: Int) -> String {
+        root + "/logs/\(s.namespace)_\(s.name)_\(s.podUID)/\(container)/\(attempt).log"
+    }
+
+    /// The log file of a container's attempt, for `pods/log`.
+    public func logFile(podUID: String, container: String, attempt: Int) -> String? {
+        record(podDir(podUID)).map { logPath($0, container: container, attempt: attempt) }
+    }
+
+    /// A user name from the image's `/etc/passwd` (and group from its `/etc/group`).
+    static func lookupUser(_ user: String, rootfs: String) -> (uid: Int64, gid: Int64)? {
+        let name = user.split(separator: ":").first.map(String.init) ?? user
+        guard let passwd = try? String(contentsOfFile: rootfs + "/etc/passwd", encoding: .utf8) else { return nil }
+        for line in passwd.split(separator: "\n") {
+            let f = line.split(separator: ":", omittingEmptySubsequences: false)
+            if f.count > 3, f[0] == name, let uid = Int64(f[2]), let gid = Int64(f[3]) { return (uid, gid) }
+        }
+        return nil
+    }
+
+    // MARK: Removal
+
+    public func removeSandbox(podUID: String, gracePeriod: Duration) async throws {
+        let dir = podDir(podUID)
+        guard FileManager.default.fileExists(atPath: dir) else { return }
+        let bundles = self.bundles(dir)
+        let running = bundles.filter { !FileManager.default.fileExists(atPath: $0.path + "/exit") && FileManager.default.fileExists(atPath: $0.path + "/started") }
+        for b in running { _ = try? await HostCommand.run(runc, ["--root", runcRoot, "kill", b.id, "TERM"], allowFailure: true) }
+        let deadline = ContinuousClock.now + gracePeriod
+        while running.contains(where: { !FileManager.default.fileExists(atPath: $0.path + "/exit") }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        for b in running where !FileManager.default.fileExists(atPath: b.path + "/exit") {
+            _ = try? await HostCommand.run(runc, ["--root", runcRoot, "kill", "--all", b.id, "KILL"], allowFailure: true)
+        }
+        let killDeadline = ContinuousClock.now + .seconds(5)
+        while running.contains(where: { !FileManager.default.fileExists(atPath: $0.path + "/exit") }) && ContinuousClock.now < killDeadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        for b in bundles {
+            _ = try? await HostCommand.run(runc, ["--root", runcRoot, "delete", "--force", b.id], allowFailure: true)
+            umount2(b.path + "/rootfs", Int32(MNT_DETACH))
+        }
+        for ns in ["net", "ipc", "uts"] { umount2(dir + "/ns/" + ns, Int32(MNT_DETACH)) }
+        if let r = record(dir) { try? FileManager.default.removeItem(atPath: root + "/logs/\(r.namespace)_\(r.name)_\(r.podUID)") }
+        try FileManager.default.removeItem(atPath: dir)
+    }
+
+    func bundles(_ dir: String) -> [(path: String, id: String)] {
+        let fm = FileManager.default
+        var result: [(String, String)] = []
+        let podUID = (dir as NSString).lastPathComponent
+        for name in (try? fm.contentsOfDirectory(atPath: dir + "/containers")) ?? [] {
+            for attempt in ((try? fm.contentsOfDirectory(atPath: dir + "/containers/" + name)) ?? []).compactMap({ Int($0) }) {
+                result.append((dir + "/containers/\(name)/\(attempt)", Self.containerID(podUID: podUID, name: name, attempt: attempt)))
+            }
+        }
+        return result
+    }
+}
+
+/// Why the runc runtime refused a call.
+public struct RuncRuntimeError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import PlinthJSON
+import Testing
+
+/// `plinth agent --runtime runc` running real containers: a busybox image the test builds from
+/// the host's busybox-static and pushes to a `docker-registry` on loopback is pulled, a pod runs
+/// with its command, env from a fieldRef and its output in the CRI log file; exit codes reach
+/// the pod status; a crashing container goes CrashLoopBackOff with restarts, a missing image
+/// ErrImagePull then ImagePullBackOff; deleting a pod stops its container within the grace
+/// period and leaves no mount or directory behind. The host carries a taint only this test's
+/// pods tolerate.
+@Suite("runc host agent", .plinthServer)
+struct RuncAgentTests {
+    static let tools = ["/usr/sbin/runc", "/usr/bin/docker-registry", "/bin/busybox"]
+
+    func poll(_ what: String, timeout: TimeInterval = 60, _ body: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try body() { return }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        throw TestFailure("timed out waiting for \(what)")
+    }
+
+    func run(_ path: String, _ args: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw TestFailure("\(path) \(args): \(out)") }
+        return out
+    }
+
+    @Test(.enabled(if: tools.allSatisfy { FileManager.default.isExecutableFile(atPath: $0) },
+                   "needs runc, docker-registry and busybox-static (apt-get install runc docker-registry busybox-static)"))
+    func runcAgentRunsContainers() throws {
+        let s = try sharedServer()
+        let ns = try s.makeNamespace("runc")
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("plinth-runc-\(ns)").path
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let port = 20000 + Int.random(in: 0..<20000)
+        try """
+        version: 0.1
+        storage: {filesystem: {rootdirectory: \(work)/registry}}
+        http: {addr: 127.0.0.1:\(port)}
+        """.write(toFile: work + "/registry.yml", atomically: true, encoding: .utf8)
+        let registry = try RunningCommand(path: "/usr/bin/docker-registry", args: ["serve", work + "/registry.yml"],
+                                          environment: ProcessInfo.processInfo.environment)
+        defer { registry.stop() }
+        let image = "127.0.0.1:\(port)/busybox:1.36"
+        let builder = PlinthServer.packageRoot.appendingPathComponent("scripts/busybox-image").path
+        try poll("registry on \(port)", timeout: 20) { (try? run(builder, ["--layout", work + "/layout", "--push", image])) != nil }
+
+        let node = "runc-\(ns)"
+        let taint = "plinth.dev/runc-test"
+        let agent = try s.startAgent(["--name", node, "--runtime", "runc", "--data-dir", work + "/agent", "--address", "127.0.0.1",
+                                      "--register-with-taints", "\(taint)=\(ns):NoSchedule", "--label", "\(taint)=\(ns)"])
+        defer {
+            agent.stop()
+            _ = try? s.kubectl("delete", "node", node, "--wait=false")
+            try? FileManager.default.removeItem(atPath: work)
+        }
+        func pod(_ name: String, restartPolicy: String, image: String, command: String) -> String {
+            """
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "\(name)", "namespace": "\(ns)"},
+             "spec": {"restartPolicy": "\(restartPolicy)", "nodeSelector": {"\(taint)": "\(ns)"}, "terminationGracePeriodSeconds": 2,
+                      "tolerations": [{"key": "\(taint)", "operator": "Exists"}],
+                      "containers": [{"name": "c", "image": "\(image)", "command": ["sh", "-c", "\(command)"],
+                                      "env": [{"name": "MY_NS", "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}}]}]}}
+            """
+        }
+        for p in [pod("once", restartPolicy: "Never", image: image, command: "echo hello from $(hostname) in $MY_NS; exit 3"),
+                  pod("server", restartPolicy: "Always", image: image, command: "echo up; exec sleep 3600"),
+                  pod("crasher", restartPolicy: "Always", image: image, command: "echo crash; exit 1"),
+                  pod("missing", restartPolicy: "Always", image: "127.0.0.1:\(port)/nothere:1", command: "true")] {
+            let r = try s.kubectl(["apply", "-f", "-"], stdin: p)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        func status(_ name: String) throws -> JSON {
+            try JSON.parse(Array(s.kubectl("get", "pod", name, "-n", ns, "-o", "json").stdout.utf8))["status"] ?? .null
+        }
+
+        // A pod that runs to its end: Failed with the exit code, its output in the CRI log file.
+        try poll("pod once Failed") { try status("once").string("phase") == "Failed" }
+        let once = try status("once")
+        #expect(once[path: ["containerStatuses"]]?.arrayValue?.first?[path: ["state", "terminated", "exitCode"]]?.intValue == 3)
+        #expect(once[path: ["containerStatuses"]]?.arrayValue?.first?.string("imageID")?.contains("@sha256:") == true)
+        let uid = try s.kubectl("get", "pod", "once", "-n", ns, "-o", "jsonpath={.metadata.uid}").stdout
+        let log = try String(contentsOfFile: work + "/agent/runtime/logs/\(ns)_once_\(uid)/c/0.log", encoding: .utf8)
+        #expect(log.contains(" stdout F hello from once in \(ns)\n"), "\(log)")
+
+        // A long-running container is Running and ready.
+        try poll("pod server Running") { try status("server").string("phase") == "Running" }
+        #expect(try status("server")[path: ["containerStatuses"]]?.arrayValue?.first?["ready"]?.boolValue == true)
+
+        // A crashing container is restarted with a back-off.
+        try poll("pod crasher in CrashLoopBackOff") {
+            let c = try status("crasher")[path: ["containerStatuses"]]?.arrayValue?.first
+            return c?.string("state", "waiting", "reason") == "CrashLoopBackOff" && (c?["restartCount"]?.intValue ?? 0) >= 1
+                && c?[path: ["lastState", "terminated", "exitCode"]]?.intValue == 1
+        }
+
+        // A missing image: ErrImagePull, then ImagePullBackOff, with a Failed event.
+        try poll("pod missing in ImagePullBackOff") {
+            try status("missing")[path: ["containerStatuses"]]?.arrayValue?.first?.string("state", "waiting", "reason") == "ImagePullBackOff"
+        }
+        let events = try s.kubectl("get", "events", "-n", ns, "--field-selector", "involvedObject.name=missing", "-o", "jsonpath={.items[*].reason}").stdout
+        #expect(events.contains("Failed"), "\(events)")
+
+        // Deletion stops the container within the grace period and leaves nothing behind.
+        let serverUID = try s.kubectl("get", "pod", "server", "-n", ns, "-o", "jsonpath={.metadata.uid}").stdout
+        let started = Date()
+        #expect(try s.kubectl("delete", "pod", "server", "-n", ns).status == 0)
+        #expect(Date().timeIntervalSince(started) < 15)
+        try poll("sandbox of server removed", timeout: 10) { !FileManager.default.fileExists(atPath: work + "/agent/runtime/pods/" + serverUID) }
+        _ = try s.kubectl("delete", "pods", "--all", "-n", ns)
+        try poll("every sandbox removed") { ((try? FileManager.default.contentsOfDirectory(atPath: work + "/agent/runtime/pods")) ?? []).isEmpty }
+        let mounts = try String(contentsOfFile: "/proc/mounts", encoding: .utf8)
+        #expect(!mounts.contains(work), "mounts left: \(mounts.split(separator: "\n").filter { $0.contains(work) })")
+        agent.stop()
+    }
+}
