@@ -1,6 +1,6 @@
 /// One container to start in a sandbox, as the agent resolved it from the pod spec (image, the
-/// command line, environment; the agent resolves `valueFrom` before a runtime sees it — the fake
-/// runtime needs none yet). `attempt` counts the starts of this container in this pod, so a
+/// command line, environment with `valueFrom` already resolved by the agent, resource limits).
+/// `attempt` counts the starts of this container in this pod, so a
 /// restarted agent can recover the restart count.
 public struct ContainerSpec: Sendable, Equatable {
     public var name: String
