@@ -194,19 +194,6 @@ public struct HostAgent: Service {
         }
     }
 
-    /// A duration as Go prints one in kubelet messages: `50.122ms`, `1.5s`.
-    static func goDuration(_ d: Duration) -> String {
-        let (seconds, attos) = d.components
-        let nanos = seconds * 1_000_000_000 + attos / 1_000_000_000
-        func trimmed(_ value: Int64, _ scale: Int64, _ unit: String) -> String {
-            var frac = String(value % scale)
-            frac = String(repeating: "0", count: String(scale).count - 1 - frac.count) + frac
-            while frac.hasSuffix("0") { frac.removeLast() }
-            return "\(value / scale)" + (frac.isEmpty ? "" : "." + frac) + unit
-        }
-        return nanos < 1_000_000_000 ? trimmed(nanos, 1_000_000, "ms") : trimmed(nanos, 1_000_000_000, "s")
-    }
-
     static func now() -> String { RFC3339.format(seconds: Int64(Date().timeIntervalSince1970)) }
 
     static func key(_ pod: JSON) -> String {
@@ -306,7 +293,8 @@ public struct HostAgent: Service {
                 if policy == .always { await record(pod, reason: "Pulling", message: "Pulling image \"\(image)\"", fieldPath: fieldPath) }
                 let outcome = try await runtime.ensureImage(image, policy: policy, credentials: [:])
                 if outcome.pulled {
-                    let took = Self.goDuration(ContinuousClock.now - began)
+                    let (seconds, attoseconds) = (ContinuousClock.now - began).components
+                    let took = GoDuration.format(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
                     await record(pod, reason: "Pulled", message: "Successfully pulled image \"\(image)\" in \(took) (\(took) including waiting). Image size: \(outcome.size) bytes.", fieldPath: fieldPath)
                 } else if policy != .always {
                     await record(pod, reason: "Pulled", message: "Container image \"\(image)\" already present on machine", fieldPath: fieldPath)

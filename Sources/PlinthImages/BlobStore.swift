@@ -26,8 +26,10 @@ public struct BlobStore: Sendable {
         return [UInt8](data)
     }
 
-    /// Stores bytes already in memory after checking them against `digest`.
+    /// Stores bytes already in memory after checking them against `digest`; a blob already
+    /// stored is left as it is.
     public func write(_ bytes: [UInt8], digest: String) throws {
+        if has(digest) { return }
         let writer = try ingest(expecting: digest)
         try writer.append(bytes)
         try writer.commit()
@@ -43,16 +45,12 @@ public struct BlobStore: Sendable {
         return BlobWriter(handle: handle, temp: temp, target: target, expected: digest)
     }
 
-    /// Removes every blob not in `keep`; returns how many bytes were freed.
-    public func collect(keeping keep: Set<String>) -> Int64 {
+    /// Removes every blob not in `keep`.
+    public func collect(keeping keep: Set<String>) {
         let dir = root + "/blobs/sha256"
-        var freed: Int64 = 0
         for hex in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where !keep.contains("sha256:" + hex) {
-            let p = dir + "/" + hex
-            freed += ((try? FileManager.default.attributesOfItem(atPath: p)[.size] as? Int64) ?? nil) ?? 0
-            try? FileManager.default.removeItem(atPath: p)
+            try? FileManager.default.removeItem(atPath: dir + "/" + hex)
         }
-        return freed
     }
 }
 

@@ -70,7 +70,8 @@ public actor ImageStore {
         let total = layers.reduce(0) { $0 + $1.size }
         let counter = ProgressCounter(total: total, report: progress)
         let store = blobs, layerRoot = root + "/layers"
-        let diffIDs = try Self.diffIDs(try JSON.parse(blobs.read(configDigest)))
+        let config = try JSON.parse(blobs.read(configDigest))
+        let diffIDs = try Self.diffIDs(config)
         guard diffIDs.count == layers.count else { throw ImageError("\(ref): config lists \(diffIDs.count) layers, manifest \(layers.count)") }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (layer, diffID) in zip(layers, diffIDs) {
@@ -82,7 +83,7 @@ public actor ImageStore {
             }
             try await group.waitForAll()
         }
-        return try record(ref: ref, manifestDigest: digest, configDigest: configDigest, layers: layers, diffIDs: diffIDs)
+        return try record(ref: ref, manifestDigest: digest, configDigest: configDigest, config: config, layers: layers, diffIDs: diffIDs)
     }
 
     /// Imports every image of an OCI image layout directory (`index.json` + `blobs/`), naming
@@ -95,7 +96,7 @@ public actor ImageStore {
         let source = try BlobStore(root: dir)
         func copy(_ digest: String) throws -> [UInt8] {
             let bytes = try source.read(digest)
-            if !blobs.has(digest) { try blobs.write(bytes, digest: digest) }
+            try blobs.write(bytes, digest: digest)
             return bytes
         }
         var imported: [StoredImage] = []
@@ -116,15 +117,15 @@ public actor ImageStore {
             else { throw ImageError("\(dir): manifest \(digest) has no image name; pass one") }
             let ref = try ImageReference(fullName)
             guard let configDigest = manifest.string("config", "digest") else { throw ImageError("\(dir): manifest \(manifestDigest) has no config") }
-            _ = try copy(configDigest)
+            let config = try JSON.parse(copy(configDigest))
             let layers = try Self.layerBlobs(manifest)
-            let diffIDs = try Self.diffIDs(try JSON.parse(blobs.read(configDigest)))
+            let diffIDs = try Self.diffIDs(config)
             guard diffIDs.count == layers.count else { throw ImageError("\(dir): config lists \(diffIDs.count) layers, manifest \(layers.count)") }
             for (layer, diffID) in zip(layers, diffIDs) {
                 _ = try copy(layer.digest)
                 try Self.unpack(layer, diffID: diffID, from: blobs, into: root + "/layers")
             }
-            imported.append(try record(ref: ref, manifestDigest: manifestDigest, configDigest: configDigest, layers: layers, diffIDs: diffIDs))
+            imported.append(try record(ref: ref, manifestDigest: manifestDigest, configDigest: configDigest, config: config, layers: layers, diffIDs: diffIDs))
         }
         return imported
     }
@@ -147,7 +148,7 @@ public actor ImageStore {
             blobsInUse.formUnion([image.id, image.manifestDigest] + image.layerBlobs.map(\.digest))
             layersInUse.formUnion(image.diffIDs.compactMap(DigestHasher.hex))
         }
-        _ = blobs.collect(keeping: blobsInUse)
+        blobs.collect(keeping: blobsInUse)
         for dir in (try? FileManager.default.contentsOfDirectory(atPath: root + "/layers")) ?? [] where !layersInUse.contains(dir) {
             try? FileManager.default.removeItem(atPath: root + "/layers/" + dir)
         }
@@ -159,9 +160,8 @@ public actor ImageStore {
         DigestHasher.hex(diffID).map { root + "/layers/" + $0 }
     }
 
-    private func record(ref: ImageReference, manifestDigest: String, configDigest: String, layers: [StoredImage.LayerBlob],
+    private func record(ref: ImageReference, manifestDigest: String, configDigest: String, config: JSON, layers: [StoredImage.LayerBlob],
                         diffIDs: [String]) throws -> StoredImage {
-        let config = try JSON.parse(blobs.read(configDigest))
         let c = config["config"] ?? [:]
         func strings(_ key: String) -> [String] { (c[key]?.arrayValue ?? []).compactMap(\.stringValue) }
         let name = ref.description

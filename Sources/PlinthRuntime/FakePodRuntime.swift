@@ -1,6 +1,5 @@
-import PlinthImages
-
 import Foundation
+import PlinthImages
 
 /// A runtime that runs nothing (like kwok): sandboxes get an address from a per-host range and
 /// containers are running as soon as they start, so one machine can hold hundreds of hosts and

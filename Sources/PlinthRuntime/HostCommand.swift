@@ -18,11 +18,10 @@ enum HostCommand {
         }
     }
 
-    /// `run` for callers that are not on the cooperative pool (the container shim).
+    /// `run` for callers that are not on the cooperative pool (the container shim). Without
+    /// `captureOutput` the tool's output is discarded: a tool that leaves a process behind
+    /// (`setsid -f`) would otherwise hold the output pipe open, and reading it would never end.
     @discardableResult
-    /// Without `captureOutput` the tool's output is discarded: a tool that leaves a process
-    /// behind (`setsid -f`) would otherwise hold the output pipe open, and reading it would
-    /// never end.
     static func runBlocking(_ path: String, _ arguments: [String], allowFailure: Bool = false, captureOutput: Bool = true) throws -> (status: Int32, output: String) {
         // posix_spawn and waitpid directly: Foundation's Process missed the exit of `setsid -f`
         // here and waited forever.

@@ -151,17 +151,19 @@ public actor RuncRuntime: PodRuntime {
         guard let image = await images.image(spec.image) else { throw RuncRuntimeError("image \"\(spec.image)\" is not present") }
         let bundle = dir + "/containers/\(spec.name)/\(spec.attempt)"
         if let existing = containerStatus(bundle, podUID: podUID, name: spec.name, attempt: spec.attempt) { return existing }
-        let fm = FileManager.default
-        try? fm.removeItem(atPath: bundle)
-        for sub in ["rootfs", "upper", "work"] { try fm.createDirectory(atPath: bundle + "/" + sub, withIntermediateDirectories: true) }
+        guard let argv = OCIBundleSpec.argv(spec, image.config) else {
+            throw RuncRuntimeError("no command specified")
+        }
         let lowers = image.diffIDs.reversed().compactMap { images.layerPath($0) }
         guard !lowers.isEmpty else { throw RuncRuntimeError("image \"\(spec.image)\" has no layers") }
+        // A bundle left half made by an earlier failed start may still have its root mounted.
+        let fm = FileManager.default
+        umount2(bundle + "/rootfs", Int32(MNT_DETACH))
+        try? fm.removeItem(atPath: bundle)
+        for sub in ["rootfs", "upper", "work"] { try fm.createDirectory(atPath: bundle + "/" + sub, withIntermediateDirectories: true) }
         let options = "lowerdir=\(lowers.joined(separator: ":")),upperdir=\(bundle)/upper,workdir=\(bundle)/work"
         if mount("overlay", bundle + "/rootfs", "overlay", 0, options) != 0 {
             throw RuncRuntimeError("mounting the root filesystem of \(spec.name): \(String(cString: strerror(errno)))")
-        }
-        guard let argv = OCIBundleSpec.argv(spec, image.config) else {
-            throw RuncRuntimeError("no command specified")
         }
         let user = OCIBundleSpec.numericUser(image.config.user) ?? Self.lookupUser(image.config.user, rootfs: bundle + "/rootfs") ?? (0, 0)
         let id = Self.containerID(podUID: podUID, name: spec.name, attempt: spec.attempt)
@@ -188,12 +190,8 @@ public actor RuncRuntime: PodRuntime {
         root + "/logs/\(s.namespace)_\(s.name)_\(s.podUID)/\(container)/\(attempt).log"
     }
 
-    /// The log file of a container's attempt, for `pods/log`.
-    public func logFile(podUID: String, container: String, attempt: Int) -> String? {
-        record(podDir(podUID)).map { logPath($0, container: container, attempt: attempt) }
-    }
-
-    /// A user name from the image's `/etc/passwd` (and group from its `/etc/group`).
+    /// A user name's uid and primary gid from the image's `/etc/passwd` (a `:group` part is not
+    /// looked up yet).
     static func lookupUser(_ user: String, rootfs: String) -> (uid: Int64, gid: Int64)? {
         let name = user.split(separator: ":").first.map(String.init) ?? user
         guard let passwd = try? String(contentsOfFile: rootfs + "/etc/passwd", encoding: .utf8) else { return nil }

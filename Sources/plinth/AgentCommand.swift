@@ -1,11 +1,9 @@
-import AsyncHTTPClient
 import ArgumentParser
 import Foundation
 import Logging
 import PlinthAgent
 import PlinthAPIMachinery
 import PlinthClient
-import PlinthImages
 import PlinthRuntime
 import ServiceLifecycle
 
@@ -33,14 +31,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Pod runtime: runc (containers), or fake (pods go Running without processes, for scale tests).")
     var runtime: String = "runc"
 
-    @Option(help: "Where the runc runtime keeps images, pods and logs (default: /var/lib/plinth/agent/NAME).")
-    var dataDir: String?
-
-    @Option(name: .customLong("registry-mirror"), help: "A mirror for a registry, REGISTRY=URL (repeatable; e.g. docker.io=http://127.0.0.1:5000), tried before the registry.")
-    var registryMirrors: [String] = []
-
-    @Option(name: .customLong("insecure-registry"), help: "A registry reached over plain HTTP (repeatable; loopback registries always are).")
-    var insecureRegistries: [String] = []
+    @OptionGroup var storage: AgentStorageOptions
 
     @Option(help: "The host's address for the Node and pods' hostIP.")
     var address: String = "127.0.0.1"
@@ -76,7 +67,6 @@ struct AgentCommand: AsyncParsableCommand {
         guard runtime == "fake" || runtime == "runc" else { throw ValidationError("--runtime must be runc or fake") }
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
         guard count == 1 || runtime == "fake" else { throw ValidationError("--count is for the fake runtime; run one agent per host with runc") }
-        for m in registryMirrors where !m.contains("=") { throw ValidationError("--registry-mirror \(m): want REGISTRY=URL") }
         for l in labels where !l.contains("=") { throw ValidationError("--label \(l): want key=value") }
         for t in taints where Taint(t) == nil {
             throw ValidationError("--register-with-taints \(t): want key=value:Effect with Effect NoSchedule, PreferNoSchedule or NoExecute")
@@ -124,14 +114,6 @@ struct AgentCommand: AsyncParsableCommand {
     }
 
     func makeRuncRuntime(nodeName: String) throws -> RuncRuntime {
-        let root = dataDir ?? "/var/lib/plinth/agent/\(nodeName)"
-        var mirrors: [String: [String]] = [:]
-        for m in registryMirrors {
-            let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
-            mirrors[parts[0], default: []].append(parts[1])
-        }
-        let registry = RegistryClient(http: HTTPClient.shared, configuration: .init(mirrors: mirrors, plainHTTP: Set(insecureRegistries)))
-        let images = try ImageStore(root: root + "/images", registry: registry)
-        return try RuncRuntime(root: root + "/runtime", images: images, shimCommand: [(try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0], "container-shim"])
+        return try RuncRuntime(root: storage.directory(node: nodeName) + "/runtime", images: storage.images(node: nodeName), shimCommand: [(try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0], "container-shim"])
     }
 }

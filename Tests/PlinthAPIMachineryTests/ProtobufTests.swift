@@ -779,11 +779,11 @@ import PlinthJSON
             (86_400_000_000_000, "24h0m0s"),
         ]
         for (ns, s) in cases {
-            #expect(ProtobufValueFormats.formatDuration(nanoseconds: ns) == s)
-            #expect(ProtobufValueFormats.parseDuration(s) == ns)
+            #expect(GoDuration.format(nanoseconds: ns) == s)
+            #expect(GoDuration.parse(s) == ns)
         }
-        #expect(ProtobufValueFormats.parseDuration("1h30m") == 5_400_000_000_000)
-        #expect(ProtobufValueFormats.parseDuration("10x") == nil)
+        #expect(GoDuration.parse("1h30m") == 5_400_000_000_000)
+        #expect(GoDuration.parse("10x") == nil)
     }
 
     @Test func base64() {

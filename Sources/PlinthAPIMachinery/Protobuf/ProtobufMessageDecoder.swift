@@ -149,7 +149,7 @@ struct ProtobufMessageDecoder {
                 let (number, wireType) = try reader.readTag()
                 if number == 1 && wireType == .varint { nanoseconds = Int64(bitPattern: try reader.readVarint()) } else { try reader.skip(wireType) }
             }
-            return Self.keep(nanoseconds != 0 || keepZero, .string(ProtobufValueFormats.formatDuration(nanoseconds: nanoseconds)))
+            return Self.keep(nanoseconds != 0 || keepZero, .string(GoDuration.format(nanoseconds: nanoseconds)))
         case .quantity:
             var value = ""
             var reader = ProtobufWireReader(bytes, range: range)

@@ -109,7 +109,7 @@ struct ProtobufMessageEncoder {
         case .duration:
             var nanoseconds: Int64 = 0
             if let value {
-                guard case .string(let s) = value, let d = ProtobufValueFormats.parseDuration(s) else {
+                guard case .string(let s) = value, let d = GoDuration.parse(s) else {
                     throw mismatch(message, field, "duration", value)
                 }
                 nanoseconds = d
