@@ -22,11 +22,15 @@ public struct NodeInfo: Sendable {
         labels = (node[path: ["metadata", "labels"]]?.objectValue ?? JSONObject()).reduce(into: [:]) { out, kv in
             if let v = kv.value.stringValue { out[kv.key] = v }
         }
-        taints = (node[path: ["spec", "taints"]]?.arrayValue ?? []).map {
-            Taint(json: $0)
-        }
+        taints = Taint.of(node: node)
         unschedulable = node[path: ["spec", "unschedulable"]]?.boolValue ?? false
         allocatable = QuotaUsage.resourceList(node[path: ["status", "allocatable"]] ?? node[path: ["status", "capacity"]])
+    }
+
+    /// Whether placement sees both the same: labels, taints, schedulability and allocatable
+    /// (a heartbeat changes none of them).
+    public func schedulesLike(_ other: NodeInfo) -> Bool {
+        labels == other.labels && taints == other.taints && unschedulable == other.unschedulable && allocatable == other.allocatable
     }
 
     /// Counts a pod placed on this node.

@@ -77,7 +77,7 @@ public struct Scheduler: Service {
     func react(to change: ObjectChange, queue: WorkQueue<String>, pods: WatchCache, cache: SchedulerCache) async {
         let r = change.resource
         guard r.group.isEmpty, r.plural == "pods" || r.plural == "nodes" else { return }
-        await cache.apply(change)
+        let nodeChanged = await cache.apply(change)
         switch (r.plural, change.event) {
         case ("pods", .added(let o)):
             if Self.isWaiting(o.object) { await queue.add(o.key) }
@@ -90,8 +90,8 @@ public struct Scheduler: Service {
         case ("pods", .deleted):
             await queue.add(contentsOf: Self.waiting(pods))
         case ("nodes", .added), ("nodes", .modified):
-            // Room may have appeared: try the waiting pods again.
-            await queue.add(contentsOf: Self.waiting(pods))
+            // Room may have appeared: try the waiting pods again. Heartbeats change nothing placement reads.
+            if nodeChanged { await queue.add(contentsOf: Self.waiting(pods)) }
         default:
             break
         }

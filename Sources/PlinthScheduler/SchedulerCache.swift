@@ -29,23 +29,26 @@ actor SchedulerCache {
         for p in pods { podChanged(p.key, p.object) }
     }
 
-    /// Applies one change of a pod or node; other kinds are ignored.
-    func apply(_ change: ObjectChange) {
+    /// Applies one change of a pod or node; other kinds are ignored. Returns whether a node
+    /// appeared or changed in a way placement sees (so waiting pods may fit now).
+    @discardableResult
+    func apply(_ change: ObjectChange) -> Bool {
         let r = change.resource
-        guard r.group.isEmpty else { return }
+        guard r.group.isEmpty else { return false }
         switch (r.plural, change.event) {
         case ("pods", .added(let o)), ("pods", .modified(let o)):
             podChanged(o.key, o.object)
         case ("pods", .deleted(let o)):
             uncount(o.key)
         case ("nodes", .added(let o)), ("nodes", .modified(let o)):
-            nodeChanged(o.object)
+            return nodeChanged(o.object)
         case ("nodes", .deleted(let o)):
             nodes[o.name] = nil
             sortedNames.removeAll { $0 == o.name }
         default:
             break
         }
+        return false
     }
 
     /// Counts a pod this scheduler has just bound, before the event that shows it.
@@ -80,8 +83,10 @@ actor SchedulerCache {
         count(key, Placed(node: node, pod: PodInfo(pod), confirmed: true))
     }
 
-    private func nodeChanged(_ object: JSON) {
+    /// Takes a node's new labels, taints and allocatable; returns whether placement sees it differently.
+    private func nodeChanged(_ object: JSON) -> Bool {
         var fresh = NodeInfo(object)
+        let changed = nodes[fresh.name].map { !$0.schedulesLike(fresh) } ?? true
         if let old = nodes[fresh.name] {
             fresh.requested = old.requested
             fresh.requestedForScoring = old.requestedForScoring
@@ -92,6 +97,7 @@ actor SchedulerCache {
             sortedNames.insert(fresh.name, at: sortedNames.firstIndex { $0 > fresh.name } ?? sortedNames.count)
         }
         nodes[fresh.name] = fresh
+        return changed
     }
 
     private func count(_ key: String, _ p: Placed) {

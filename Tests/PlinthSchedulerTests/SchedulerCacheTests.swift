@@ -10,8 +10,10 @@ struct SchedulerCacheTests {
     let podType = BuiltinResources.all.first { $0.group.isEmpty && $0.plural == "pods" }!
     let nodeType = BuiltinResources.all.first { $0.group.isEmpty && $0.plural == "nodes" }!
 
-    func node(_ name: String) -> CachedObject {
-        let o: JSON = ["metadata": ["name": .string(name)], "status": ["allocatable": ["cpu": "4", "memory": "8Gi", "pods": "110"]]]
+    func node(_ name: String, cpu: String = "4", heartbeat: String = "t0") -> CachedObject {
+        let o: JSON = ["metadata": ["name": .string(name)],
+                       "status": ["allocatable": ["cpu": .string(cpu), "memory": "8Gi", "pods": "110"],
+                                  "conditions": [["type": "Ready", "status": "True", "lastHeartbeatTime": .string(heartbeat)]]]]
         return CachedObject(key: nodeType.key(namespace: nil, name: name), object: o, bytes: o.serialized(), revision: 1, createRevision: 1)
     }
 
@@ -43,9 +45,12 @@ struct SchedulerCacheTests {
 
         // A node changing keeps its pods; a node seen after its pods counts them.
         await cache.apply(ObjectChange(resource: podType, event: .added(pod("p3", on: "c"))))
-        await cache.apply(ObjectChange(resource: nodeType, event: .added(node("c"))))
+        #expect(await cache.apply(ObjectChange(resource: nodeType, event: .added(node("c")))))
         #expect(await cpu(cache, "c") == "1")
-        await cache.apply(ObjectChange(resource: nodeType, event: .modified(node("c"))))
+        // Only what placement reads counts as a change: a heartbeat does not, more room does.
+        #expect(await !cache.apply(ObjectChange(resource: nodeType, event: .modified(node("c", heartbeat: "t1")))))
+        #expect(await cpu(cache, "c") == "1")
+        #expect(await cache.apply(ObjectChange(resource: nodeType, event: .modified(node("c", cpu: "8")))))
         #expect(await cpu(cache, "c") == "1")
         #expect(await cache.snapshot().map(\.name) == ["a", "b", "c"])
         await cache.apply(ObjectChange(resource: nodeType, event: .deleted(node("b"))))
