@@ -59,7 +59,7 @@ public struct HostAgent: Service {
                 await cancelWhenGracefulShutdown {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(self.config.resyncSeconds))
-                        for key in await self.orphanKeys(pods) + pods.keys() { await queue.add(key) }
+                        await queue.add(contentsOf: await self.orphanKeys(pods) + pods.keys())
                     }
                 }
             }
@@ -81,7 +81,7 @@ public struct HostAgent: Service {
     }
 
     func register() async throws -> String {
-        let now = Self.now()
+        let now = Timestamp.now()
         let node = NodeObject.node(config, runtime: runtime.handler, runtimeVersion: runtime.version, system: system, now: now)
         let (code, created) = try await api.send(.POST, "/api/v1/nodes", body: node.serialized())
         if code == 201, let uid = created.string("metadata", "uid") {
@@ -98,7 +98,7 @@ public struct HostAgent: Service {
     }
 
     func postNodeStatus(previous: JSON?) async throws {
-        let status = NodeObject.status(config, runtimeVersion: runtime.version, system: system, previous: previous, now: Self.now())
+        let status = NodeObject.status(config, runtimeVersion: runtime.version, system: system, previous: previous, now: Timestamp.now())
         try await api.request(.PATCH, nodePath + "/status", ["status": status], contentType: "application/merge-patch+json")
     }
 
@@ -115,8 +115,7 @@ public struct HostAgent: Service {
         var lastStatus = ContinuousClock.now
         while !Task.isCancelled {
             do {
-                let d = Date().timeIntervalSince1970
-                let renew = RFC3339.format(seconds: Int64(d), nanos: Int32((d - d.rounded(.down)) * 1e9), fractionDigits: 6)
+                let renew = Timestamp.micro()
                 if lease == nil {
                     let (code, current) = try await api.send(.GET, leasePath)
                     guard code == 200 || code == 404 else { throw ClientError("reading lease: \(current.string("message") ?? "HTTP \(code)")") }
@@ -162,7 +161,7 @@ public struct HostAgent: Service {
                 let list = try await api.request(.GET, podsPath)
                 var byKey: [String: JSON] = [:]
                 for p in list["items"]?.arrayValue ?? [] { byKey[Self.key(p)] = p }
-                for key in await pods.replace(with: byKey) { await queue.add(key) }
+                await queue.add(contentsOf: await pods.replace(with: byKey))
                 var revision = list.string("metadata", "resourceVersion") ?? "0"
                 while !Task.isCancelled {
                     let opened = ContinuousClock.now
@@ -193,8 +192,6 @@ public struct HostAgent: Service {
             }
         }
     }
-
-    static func now() -> String { RFC3339.format(seconds: Int64(Date().timeIntervalSince1970)) }
 
     static func key(_ pod: JSON) -> String {
         (pod.string("metadata", "namespace") ?? "") + "/" + (pod.string("metadata", "name") ?? "")
@@ -240,7 +237,7 @@ public struct HostAgent: Service {
             }
             if PodPhase.isTerminal(pod) { return }
             let sandbox = try await start(pod, uid: uid, existing: sandboxes.first { $0.podUID == uid })
-            let status = PodStatusBuilder.status(pod: pod, sandbox: sandbox, hostIP: config.address, now: Self.now(),
+            let status = PodStatusBuilder.status(pod: pod, sandbox: sandbox, hostIP: config.address, now: Timestamp.now(),
                                                  waits: await backOff.waits(podUID: uid))
             if status != pod["status"] {
                 let namespace = pod.string("metadata", "namespace") ?? ""
@@ -388,7 +385,7 @@ public struct HostAgent: Service {
     func record(_ pod: JSON, reason: String, message: String, fieldPath: String?, type: String = "Normal") async {
         let namespace = pod.string("metadata", "namespace") ?? "default"
         let event = EventObject.about(pod, kind: "Pod", reason: reason, message: message, type: type, component: "kubelet", host: config.nodeName,
-                                      instance: config.nodeName, fieldPath: fieldPath, now: Self.now())
+                                      instance: config.nodeName, fieldPath: fieldPath, now: Timestamp.now())
         do { try await api.request(.POST, "/api/v1/namespaces/\(namespace)/events", event) } catch {
             logger.debug("recording event \(reason) for \(namespace)/\(pod.string("metadata", "name") ?? ""): \(error)")
         }

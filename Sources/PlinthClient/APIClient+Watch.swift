@@ -9,16 +9,10 @@ extension APIClient {
     /// `object`) as its line arrives. Returns when the server ends the stream; throws on a non-200
     /// answer (with the server's message) or a broken connection.
     public func watch(_ path: String, onEvent: (JSON) async throws -> Void) async throws {
-        var r = HTTPClientRequest(url: config.server + path)
-        r.method = .GET
-        r.headers.add(name: "Accept", value: "application/json")
-        r.headers.add(name: "User-Agent", value: "plinth-agent")
-        if let auth = config.authorization { r.headers.add(name: "Authorization", value: auth) }
-        let response = try await http.execute(r, timeout: .seconds(3600))
+        let response = try await http.execute(httpRequest(.GET, path, userAgent: "plinth-agent"), timeout: .seconds(3600))
         guard response.status == .ok else {
             let bytes = try await response.body.collect(upTo: 1 << 20)
-            let json = (try? JSON.parse(Array(bytes.readableBytesView))) ?? .null
-            throw ClientError("Error from server (\(json.string("reason") ?? "HTTP \(response.status.code)")): \(json.string("message") ?? "watch refused")")
+            throw Self.serverError(status: response.status.code, (try? JSON.parse(Array(bytes.readableBytesView))) ?? .null, fallback: "watch refused")
         }
         var line: [UInt8] = []
         for try await chunk in response.body {

@@ -27,11 +27,7 @@ public final class APIClient: Sendable {
     /// Sends one request; returns the status code and the body parsed as JSON (null when empty or not JSON).
     public func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, contentType: String = "application/json",
                      authorization: String? = nil) async throws -> (status: UInt, body: JSON) {
-        var r = HTTPClientRequest(url: config.server + path)
-        r.method = method
-        r.headers.add(name: "Accept", value: "application/json")
-        r.headers.add(name: "User-Agent", value: "plinth-cli")
-        if let auth = authorization ?? config.authorization { r.headers.add(name: "Authorization", value: auth) }
+        var r = httpRequest(method, path, authorization: authorization)
         if let body {
             r.headers.add(name: "Content-Type", value: contentType)
             r.body = .bytes(ByteBuffer(bytes: body))
@@ -46,9 +42,22 @@ public final class APIClient: Sendable {
     @discardableResult
     public func request(_ method: HTTPMethod, _ path: String, _ body: JSON? = nil, contentType: String = "application/json") async throws -> JSON {
         let (status, json) = try await send(method, path, body: body?.serialized(), contentType: contentType)
-        guard (200..<300).contains(status) else {
-            throw ClientError("Error from server (\(json.string("reason") ?? "HTTP \(status)")): \(json.string("message") ?? "HTTP \(status)")")
-        }
+        guard (200..<300).contains(status) else { throw Self.serverError(status: status, json, fallback: "HTTP \(status)") }
         return json
+    }
+
+    /// A request to the server with the kubeconfig's credentials (or `authorization`).
+    func httpRequest(_ method: HTTPMethod, _ path: String, authorization: String? = nil, userAgent: String = "plinth-cli") -> HTTPClientRequest {
+        var r = HTTPClientRequest(url: config.server + path)
+        r.method = method
+        r.headers.add(name: "Accept", value: "application/json")
+        r.headers.add(name: "User-Agent", value: userAgent)
+        if let auth = authorization ?? config.authorization { r.headers.add(name: "Authorization", value: auth) }
+        return r
+    }
+
+    /// A refused request as kubectl words it: `Error from server (Reason): message`.
+    static func serverError(status: UInt, _ json: JSON, fallback: String) -> ClientError {
+        ClientError("Error from server (\(json.string("reason") ?? "HTTP \(status)")): \(json.string("message") ?? fallback)")
     }
 }

@@ -108,7 +108,8 @@ public struct RegistryClient: Sendable {
     /// registry's own error (404, denied) is reported once every endpoint failed.
     func get(_ ref: ImageReference, path: String, accept: String) async throws -> HTTPClientResponse {
         var failures: [String] = []
-        for base in endpoints(ref.registry) {
+        let bases = endpoints(ref.registry)
+        for base in bases {
             let url = base + "/v2/" + ref.repository + path
             do {
                 var response = try await send(url, accept: accept, authorization: nil)
@@ -120,7 +121,7 @@ public struct RegistryClient: Sendable {
                 if response.status == .ok { return response }
                 let body = (try? await response.body.collect(upTo: 1 << 20)).map { String(buffer: $0) } ?? ""
                 failures.append(Self.describe(response.status, body: body, url: url))
-                if response.status == .notFound, base == endpoints(ref.registry).last {
+                if response.status == .notFound, base == bases.last {
                     throw ImageError("\(ref): not found")
                 }
             } catch let e as ImageError {

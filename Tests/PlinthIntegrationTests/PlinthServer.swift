@@ -95,7 +95,6 @@ final class PlinthServer: @unchecked Sendable {
         try kubectl(args, stdin: stdin, env: env)
     }
 
-    /// Starts a long-running kubectl (e.g. `get -w`) whose output can be polled.
     /// Starts `plinth agent` against this server (ends with the test runner).
     func startAgent(_ args: [String]) throws -> RunningCommand {
         var environment = ProcessInfo.processInfo.environment
@@ -103,6 +102,7 @@ final class PlinthServer: @unchecked Sendable {
         return try RunningCommand(path: Self.binary, args: ["agent", "--kubeconfig", kubeconfig] + args, environment: environment)
     }
 
+    /// Starts a long-running kubectl (e.g. `get -w`) whose output can be polled.
     func startKubectl(_ args: [String]) throws -> RunningCommand {
         var environment = ProcessInfo.processInfo.environment
         environment["KUBECONFIG"] = kubeconfig

@@ -67,18 +67,11 @@ public final class AuditLog: Service, Sendable {
         }
         event["responseStatus"] = ["metadata": [:], "code": .int(Int64(e.code))]
         if level >= .request, let body = e.requestBody, let object = try? JSON.parse(body) { event["requestObject"] = object }
-        event["requestReceivedTimestamp"] = .string(Self.micro(e.received))
-        event["stageTimestamp"] = .string(Self.micro(Date()))
+        event["requestReceivedTimestamp"] = .string(Timestamp.micro(e.received))
+        event["stageTimestamp"] = .string(Timestamp.micro())
         var line = JSON.object(event).serialized()
         line.append(UInt8(ascii: "\n"))
         buffer.withLock { $0.append(contentsOf: line) }
-    }
-
-    /// RFC 3339 with microseconds, as upstream's audit timestamps.
-    static func micro(_ d: Date) -> String {
-        let t = d.timeIntervalSince1970
-        let seconds = Int64(t.rounded(.down))
-        return RFC3339.format(seconds: seconds, nanos: Int32((t - Double(seconds)) * 1e9), fractionDigits: 6)
     }
 
     /// A random UUID-shaped id (cheaper than Foundation's UUID string on every request).
