@@ -54,6 +54,14 @@ enum ControlPlane {
             }
             await announce.listening(url: url)
         }
+        func workload(_ component: String) -> WorkloadContext { WorkloadContext(core: core, component: component, logger: logger) }
+        let workloads: [any Service] = [
+            ReconcilerService(core: core, reconciler: try ReplicaSetController(.replicaSets, context: workload("replicaset-controller")), logger: logger),
+            ReconcilerService(core: core, reconciler: try ReplicaSetController(.replicationControllers, context: workload("replication-controller")),
+                              logger: logger),
+            ReconcilerService(core: core, reconciler: try DeploymentController(context: workload("deployment-controller")), logger: logger),
+            ReconcilerService(core: core, reconciler: try JobController(context: workload("job-controller")), logger: logger),
+        ]
         let readyWatcher = ReadyAnnouncer(core: core, announce: announce, kubeconfigPath: kubeconfigPath, role: role, started: started)
         // The audit log is first so it stops last, after everything that records into it.
         let services: [any Service] = (audit.map { [$0] } ?? []) + [
@@ -67,6 +75,7 @@ enum ControlPlane {
             GarbageCollector(core: core, logger: logger),
             NamespaceController(core: core, logger: logger),
             PodTerminationController(core: core, logger: logger),
+        ] + workloads + [
             Scheduler(core: core, logger: logger),
             NodeLifecycleController(core: core, logger: logger,
                                     gracePeriod: .seconds(ControlPlaneOptions.seconds(options.nodeMonitorGracePeriod) ?? 50),
