@@ -46,10 +46,14 @@ public struct HostAgent: Service {
                 await cancelWhenGracefulShutdown { await self.follow(into: pods, queue) }
                 await queue.shutdown()
             }
-            group.addTask {
-                while let key = await queue.next() {
-                    await self.sync(key, pods)
-                    await queue.done(key)
+            // Several workers, so one pod's grace period or image pull does not hold up the rest;
+            // the queue never hands one pod to two of them.
+            for _ in 0..<4 {
+                group.addTask {
+                    while let key = await queue.next() {
+                        await self.sync(key, pods)
+                        await queue.done(key)
+                    }
                 }
             }
             group.addTask {
@@ -174,7 +178,7 @@ public struct HostAgent: Service {
                             await pods.set(Self.key(object), object)
                             await queue.add(Self.key(object))
                         case "DELETED":
-                            await pods.set(Self.key(object), nil)
+                            await pods.remove(Self.key(object), deleted: object)
                             await queue.add(Self.key(object))
                         case "ERROR":
                             gone = true
@@ -228,7 +232,9 @@ public struct HostAgent: Service {
             let sandboxes = try await runtime.sandboxes().filter { $0.namespace + "/" + $0.name == key }
             let uid = pod?.string("metadata", "uid")
             for stale in sandboxes where stale.podUID != uid {
-                try await runtime.removeSandbox(podUID: stale.podUID, gracePeriod: .seconds(30))
+                // A pod deleted before this agent finished it keeps the grace its deletion gave.
+                let grace = await pods.takeGrace(uid: stale.podUID) ?? 30
+                try await runtime.removeSandbox(podUID: stale.podUID, gracePeriod: .seconds(grace))
             }
             guard let pod, let uid else { return }
             if pod[path: ["metadata", "deletionTimestamp"]] != nil {

@@ -5,9 +5,10 @@ import PlinthAPIServer
 import PlinthJSON
 import ServiceLifecycle
 
-/// Finishes graceful pod deletion when the grace period has run out: a pod marked for deletion
-/// whose `deletionTimestamp` has passed is deleted with grace 0 (upstream leaves this to the
-/// kubelet and the pod garbage collector; here it also covers pods whose host agent is gone).
+/// Finishes graceful pod deletion that no host agent will finish: a pod marked for deletion whose
+/// `deletionTimestamp` has passed and whose node is missing or not Ready is deleted with grace 0
+/// (upstream's pod garbage collector). A pod on a Ready node is left to its agent, which deletes
+/// it once its containers have stopped — deleting it first would leave them running unseen.
 /// Level-triggered: each tick looks at every pod being deleted.
 public struct PodTerminationController: Service {
     let core: APIServerCore
@@ -22,14 +23,17 @@ public struct PodTerminationController: Service {
 
     public func run() async throws {
         while !core.isReady { try await Task.sleep(for: .milliseconds(10)) }
-        guard let pods = core.catalog.lookup(group: "", version: "v1", plural: "pods") else { return }
-        let cache = try core.registry.cache(pods)
+        guard let pods = core.catalog.lookup(group: "", version: "v1", plural: "pods"),
+              let nodeType = core.catalog.lookup(group: "", version: "v1", plural: "nodes") else { return }
+        let cache = try core.registry.cache(pods), nodes = try core.registry.cache(nodeType)
         let tick = self.tick
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 let now = Int64(Date().timeIntervalSince1970)
                 for pod in cache.objects()
                 where pod.bytesContain("\"deletionTimestamp\"") {
+                    if let node = pod.object.string("spec", "nodeName"), !node.isEmpty,
+                       let n = nodes.get(nodeType.key(namespace: nil, name: node)), Conditions.status(n.object, "Ready") == "True" { continue }
                     await finishIfDue(pods, pod, now: now)
                 }
                 try? await Task.sleep(for: tick)

@@ -12,16 +12,20 @@ struct LifecycleTests {
         var deployment: String
         var replicaSet: String
         var pods: [String]
+        var podNames: [String]
     }
 
-    /// Deployment `d` → ReplicaSet `d-rs` → Pods `d-pod-1`, `d-pod-2`, linked by owner references
-    /// (controller, blockOwnerDeletion) as the controllers would link them.
+    /// Deployment `d` → ReplicaSet `d-rs` → its two pods, linked by owner references (controller,
+    /// blockOwnerDeletion). The Deployment is paused and the ReplicaSet is written by hand, so the
+    /// deployment controller leaves it as it is; the ReplicaSet controller makes the pods (with
+    /// `podFinalizers` from the template).
     func buildChain(_ s: PlinthServer, _ ns: String, podFinalizers: [String] = []) throws -> Chain {
         try apply(s, """
             apiVersion: apps/v1
             kind: Deployment
             metadata: {name: d, namespace: \(ns), labels: {app: d}}
             spec:
+              paused: true
               replicas: 2
               selector: {matchLabels: {app: d}}
               template:
@@ -42,28 +46,19 @@ struct LifecycleTests {
               replicas: 2
               selector: {matchLabels: {app: d}}
               template:
-                metadata: {labels: {app: d}}
+                metadata: {labels: {app: d}, finalizers: [\(podFinalizers.joined(separator: ", "))]}
                 spec: {containers: [{name: c, image: busybox:1.36}]}
             """)
         let replicaSet = try uid(s, "replicaset", "d-rs", ns)
-        var pods: [String] = []
-        for i in 1...2 {
-            let finalizers = podFinalizers.isEmpty ? "" : "\n  finalizers: [\(podFinalizers.joined(separator: ", "))]"
-            try apply(s, """
-                apiVersion: v1
-                kind: Pod
-                metadata:
-                  name: d-pod-\(i)
-                  namespace: \(ns)
-                  labels: {app: d}\(finalizers)
-                  ownerReferences:
-                  - {apiVersion: apps/v1, kind: ReplicaSet, name: d-rs, uid: \(replicaSet), controller: true, blockOwnerDeletion: true}
-                spec:
-                  containers: [{name: c, image: busybox:1.36}]
-                """)
-            pods.append(try uid(s, "pod", "d-pod-\(i)", ns))
+        var owned: [JSON] = []
+        let made = try eventually {
+            let list = try JSON.parse(Array(s.kubectl("get", "pods", "-n", ns, "-o", "json").stdout.utf8))["items"]?.arrayValue ?? []
+            owned = list.filter { $0[path: ["metadata", "ownerReferences"]]?.arrayValue?.first?.string("uid") == replicaSet }
+            return owned.count == 2
         }
-        return Chain(deployment: deployment, replicaSet: replicaSet, pods: pods)
+        guard made else { throw TestFailure("ReplicaSet d-rs did not make its 2 pods") }
+        let pods = owned.compactMap { $0.string("metadata", "uid") }, podNames = owned.compactMap { $0.string("metadata", "name") }
+        return Chain(deployment: deployment, replicaSet: replicaSet, pods: pods, podNames: podNames)
     }
 
     func apply(_ s: PlinthServer, _ yaml: String) throws {
@@ -118,7 +113,7 @@ struct LifecycleTests {
         // Deletion runs down the chain; every level stays while something below it remains.
         let propagated = try eventually {
             let rs = try object(s, "rs", "d-rs", ns)
-            let pods = try ["d-pod-1", "d-pod-2"].map { try object(s, "pod", $0, ns) }
+            let pods = try chain.podNames.map { try object(s, "pod", $0, ns) }
             return isDeleting(rs) && pods.allSatisfy { isDeleting($0) }
         }
         #expect(propagated, "the ReplicaSet and the pods get a deletionTimestamp")
@@ -131,7 +126,7 @@ struct LifecycleTests {
         #expect(isDeleting(rs))
         #expect(finalizers(rs).contains("foregroundDeletion"), "\(finalizers(rs))")
         for (i, podUID) in chain.pods.enumerated() {
-            let pod = try object(s, "pod", "d-pod-\(i + 1)", ns)
+            let pod = try object(s, "pod", chain.podNames[i], ns)
             #expect(pod?.string("metadata", "uid") == podUID)
             #expect(isDeleting(pod))
             #expect(finalizers(pod) == ["example.com/hold"])
@@ -141,8 +136,8 @@ struct LifecycleTests {
         #expect(try object(s, "deploy", "d", ns) != nil)
         #expect(try object(s, "rs", "d-rs", ns) != nil)
 
-        for i in 1...2 {
-            let released = try s.kubectl("patch", "pod", "d-pod-\(i)", "-n", ns, "--type=json", "-p", #"[{"op":"remove","path":"/metadata/finalizers"}]"#)
+        for name in chain.podNames {
+            let released = try s.kubectl("patch", "pod", name, "-n", ns, "--type=json", "-p", #"[{"op":"remove","path":"/metadata/finalizers"}]"#)
             #expect(released.status == 0, "\(released.stderr)")
         }
         let allGone = try eventually {
@@ -189,8 +184,8 @@ struct LifecycleTests {
         #expect(rs?[path: ["metadata", "ownerReferences"]] == nil)
         #expect(!isDeleting(rs))
         for (i, podUID) in chain.pods.enumerated() {
-            let pod = try object(s, "pod", "d-pod-\(i + 1)", ns)
-            #expect(pod?.string("metadata", "uid") == podUID, "pod d-pod-\(i + 1) stays")
+            let pod = try object(s, "pod", chain.podNames[i], ns)
+            #expect(pod?.string("metadata", "uid") == podUID, "pod \(chain.podNames[i]) stays")
             #expect(!isDeleting(pod))
             let refs = pod?[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []
             #expect(refs.count == 1)

@@ -7,8 +7,8 @@ import Testing
 /// with its command, env from a fieldRef and its output in the CRI log file; exit codes reach
 /// the pod status; a crashing container goes CrashLoopBackOff with restarts, a missing image
 /// ErrImagePull then ImagePullBackOff; deleting a pod stops its container within the grace
-/// period and leaves no mount or directory behind. The host carries a taint only this test's
-/// pods tolerate.
+/// period and leaves no mount or directory behind; a Deployment rolls out and Jobs complete or
+/// fail on real containers. The host carries a taint only this test's pods tolerate.
 @Suite("runc host agent", .plinthServer)
 struct RuncAgentTests {
     static let tools = ["/usr/sbin/runc", "/usr/bin/docker-registry", "/bin/busybox"]
@@ -111,6 +111,43 @@ struct RuncAgentTests {
         }
         let events = try s.kubectl("get", "events", "-n", ns, "--field-selector", "involvedObject.name=missing", "-o", "jsonpath={.items[*].reason}").stdout
         #expect(events.contains("Failed"), "\(events)")
+
+        // Workloads on real containers: a Deployment of 3 replicas rolls out, a Job of 2
+        // completions completes, a Job whose pod fails with backoffLimit 0 fails.
+        let placement = """
+            "nodeSelector": {"\(taint)": "\(ns)"}, "tolerations": [{"key": "\(taint)", "operator": "Exists"}], "terminationGracePeriodSeconds": 2
+            """
+        let deployment = """
+            {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "\(ns)"},
+             "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
+                      "template": {"metadata": {"labels": {"app": "web"}},
+                                   "spec": {\(placement), "containers": [{"name": "c", "image": "\(image)", "command": ["sleep", "3600"]}]}}}}
+            """
+        func job(_ name: String, completions: Int, backoffLimit: Int, command: String) -> String {
+            """
+            {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "\(name)", "namespace": "\(ns)"},
+             "spec": {"completions": \(completions), "parallelism": 2, "backoffLimit": \(backoffLimit),
+                      "template": {"spec": {\(placement), "restartPolicy": "Never",
+                                            "containers": [{"name": "c", "image": "\(image)", "command": ["sh", "-c", "\(command)"]}]}}}}
+            """
+        }
+        for manifest in [deployment, job("twice", completions: 2, backoffLimit: 6, command: "exit 0"),
+                         job("doomed", completions: 1, backoffLimit: 0, command: "exit 1")] {
+            let r = try s.kubectl(["apply", "-f", "-"], stdin: manifest)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let rollout = try s.kubectl("rollout", "status", "deployment/web", "-n", ns, "--timeout=120s")
+        #expect(rollout.status == 0 && rollout.stdout.contains("successfully rolled out"), "\(rollout.stdout)\(rollout.stderr)")
+        let running = try s.kubectl("get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[*].status.phase}").stdout
+        #expect(running.split(separator: " ") == ["Running", "Running", "Running"], "\(running)")
+        let completed = try s.kubectl("wait", "--for=condition=complete", "job/twice", "-n", ns, "--timeout=120s")
+        #expect(completed.status == 0, "\(completed.stderr)")
+        #expect(try s.kubectl("get", "job", "twice", "-n", ns, "-o", "jsonpath={.status.succeeded}").stdout == "2")
+        try poll("job doomed Failed") {
+            try s.kubectl("get", "job", "doomed", "-n", ns, "-o", #"jsonpath={.status.conditions[?(@.type=="Failed")].reason}"#).stdout
+                == "BackoffLimitExceeded"
+        }
+        _ = try s.kubectl("delete", "deployments,jobs", "--all", "-n", ns, "--cascade=foreground")
 
         // Deletion stops the container within the grace period and leaves nothing behind.
         let serverUID = try s.kubectl("get", "pod", "server", "-n", ns, "-o", "jsonpath={.metadata.uid}").stdout

@@ -1,0 +1,200 @@
+import Foundation
+import PlinthJSON
+import Testing
+
+/// The workload controllers against the real server, real kubectl and `plinth agent --runtime
+/// fake` (pods go Running and Ready without processes): a Deployment rolls out, rolls to a new
+/// image and back with `kubectl rollout`, scales, keeps its pods when one is deleted, pauses,
+/// and its ReplicaSets and pods go with it; Recreate replaces everything at once; a ReplicaSet
+/// adopts a matching orphan and reports a quota refusal as upstream does; a
+/// ReplicationController keeps its count. The host carries a taint only these pods tolerate.
+@Suite("workload controllers", .plinthServer)
+struct WorkloadControllerTests {
+    static let taint = "plinth.dev/workload-test"
+
+    func poll(_ what: String, timeout: TimeInterval = 30, _ body: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try body() { return }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        throw TestFailure("timed out waiting for \(what)")
+    }
+
+    func get(_ s: PlinthServer, _ args: String...) throws -> String {
+        try s.kubectl(Array(args)).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func apply(_ s: PlinthServer, _ manifest: String) throws {
+        let r = try s.kubectl(["apply", "-f", "-"], stdin: manifest)
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
+    /// A pod spec that lands on this suite's host.
+    func podSpec(_ ns: String) -> String {
+        """
+        {"nodeSelector": {"\(Self.taint)": "\(ns)"}, "tolerations": [{"key": "\(Self.taint)", "operator": "Exists"}],
+         "terminationGracePeriodSeconds": 0, "containers": [{"name": "c", "image": "busybox:1.36", "resources": {"requests": {"cpu": "10m"}}}]}
+        """
+    }
+
+    func template(_ ns: String, labels: String) -> String {
+        #"{"metadata": {"labels": \#(labels)}, "spec": \#(podSpec(ns))}"#
+    }
+
+    func withHost(_ s: PlinthServer, _ ns: String, _ body: () throws -> Void) throws {
+        let node = "workloads-\(ns)"
+        let agent = try s.startAgent(["--name", node, "--runtime", "fake", "--cpu", "8", "--memory", "16Gi",
+                                      "--label", "\(Self.taint)=\(ns)", "--register-with-taints", "\(Self.taint)=\(ns):NoSchedule"])
+        defer {
+            agent.stop()
+            _ = try? s.kubectl("delete", "node", node, "--wait=false")
+        }
+        try poll("node \(node) Ready") {
+            try get(s, "get", "node", node, "-o", #"jsonpath={.status.conditions[?(@.type=="Ready")].status}"#) == "True"
+        }
+        try body()
+    }
+
+    @Test func deploymentRollsOutRollsBackScalesAndGoes() throws {
+        let s = try sharedServer()
+        let ns = try s.makeNamespace("deploy")
+        try withHost(s, ns) {
+            let deployment = """
+                {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "\(ns)"},
+                 "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": \(template(ns, labels: #"{"app": "web"}"#))}}
+                """
+            try apply(s, deployment)
+            let first = try s.kubectl("rollout", "status", "deployment/web", "-n", ns, "--timeout=60s")
+            #expect(first.status == 0 && first.stdout.contains("deployment \"web\" successfully rolled out"), "\(first.stdout)\(first.stderr)")
+            let rsNames = { try get(s, "get", "rs", "-n", ns, "-o", "jsonpath={.items[*].metadata.name}").split(separator: " ").map(String.init) }
+            let original = try rsNames()
+            #expect(original.count == 1 && original[0].hasPrefix("web-"), "\(original)")
+            let hash = try get(s, "get", "rs", original[0], "-n", ns, "-o", "jsonpath={.metadata.labels.pod-template-hash}")
+            #expect(!hash.isEmpty && original[0] == "web-" + hash)
+            let pods = try JSON.parse(Array(s.kubectl("get", "pods", "-n", ns, "-l", "app=web", "-o", "json").stdout.utf8))["items"]?.arrayValue ?? []
+            #expect(pods.count == 3)
+            for p in pods {
+                #expect(p.string("metadata", "labels", "pod-template-hash") == hash)
+                #expect(p[path: ["metadata", "ownerReferences"]]?.arrayValue?.first?.string("name") == original[0])
+                #expect(p.string("status", "phase") == "Running")
+            }
+            let status = try JSON.parse(Array(s.kubectl("get", "deployment", "web", "-n", ns, "-o", "json").stdout.utf8))
+            #expect(status[path: ["status", "availableReplicas"]]?.intValue == 3)
+            let progressing = status[path: ["status", "conditions"]]?.arrayValue?.first { $0.string("type") == "Progressing" }
+            #expect(progressing?.string("reason") == "NewReplicaSetAvailable")
+            #expect(progressing?.string("message") == "ReplicaSet \"\(original[0])\" has successfully progressed.")
+
+            // A new image rolls out through a second ReplicaSet; the first is kept at 0 as history.
+            #expect(try s.kubectl("set", "image", "deployment/web", "c=busybox:1.37", "-n", ns).status == 0)
+            let second = try s.kubectl("rollout", "status", "deployment/web", "-n", ns, "--timeout=60s")
+            #expect(second.status == 0, "\(second.stderr)")
+            let afterUpdate = try rsNames()
+            #expect(afterUpdate.count == 2)
+            #expect(try get(s, "get", "rs", original[0], "-n", ns, "-o", "jsonpath={.spec.replicas}") == "0")
+            let images = try get(s, "get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[*].spec.containers[0].image}")
+            #expect(images.split(separator: " ") == ["busybox:1.37", "busybox:1.37", "busybox:1.37"], "\(images)")
+            let history = try get(s, "rollout", "history", "deployment/web", "-n", ns)
+            #expect(history.contains("1 ") && history.contains("2 "), "\(history)")
+            let events = try get(s, "get", "events", "-n", ns, "--field-selector", "involvedObject.kind=Deployment", "-o", "jsonpath={.items[*].message}")
+            #expect(events.contains("Scaled up replica set \(original[0]) from 0 to 3"), "\(events)")
+
+            // Undo puts the old template back: its ReplicaSet returns as revision 3.
+            #expect(try s.kubectl("rollout", "undo", "deployment/web", "-n", ns).status == 0)
+            #expect(try s.kubectl("rollout", "status", "deployment/web", "-n", ns, "--timeout=60s").status == 0)
+            #expect(try rsNames().count == 2)
+            #expect(try get(s, "get", "rs", original[0], "-n", ns, "-o", "jsonpath={.spec.replicas}") == "3")
+            #expect(try get(s, "get", "rs", original[0], "-n", ns, "-o", #"jsonpath={.metadata.annotations.deployment\.kubernetes\.io/revision}"#) == "3")
+
+            // Scaling, and a deleted pod is replaced.
+            #expect(try s.kubectl("scale", "deployment/web", "--replicas=5", "-n", ns).status == 0)
+            try poll("5 available") { try get(s, "get", "deployment", "web", "-n", ns, "-o", "jsonpath={.status.availableReplicas}") == "5" }
+            let victim = try get(s, "get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[0].metadata.name}")
+            #expect(try s.kubectl("delete", "pod", victim, "-n", ns).status == 0)
+            try poll("pod replaced") {
+                let names = try get(s, "get", "pods", "-n", ns, "-l", "app=web", "-o", "jsonpath={.items[*].metadata.name}").split(separator: " ")
+                return names.count == 5 && !names.contains(Substring(victim))
+            }
+
+            // Paused: a template change waits until resumed.
+            #expect(try s.kubectl("rollout", "pause", "deployment/web", "-n", ns).status == 0)
+            #expect(try s.kubectl("set", "image", "deployment/web", "c=busybox:1.38", "-n", ns).status == 0)
+            try poll("paused condition") {
+                try get(s, "get", "deployment", "web", "-n", ns, "-o", #"jsonpath={.status.conditions[?(@.type=="Progressing")].reason}"#) == "DeploymentPaused"
+            }
+            #expect(try rsNames().count == 2)
+            #expect(try s.kubectl("rollout", "resume", "deployment/web", "-n", ns).status == 0)
+            #expect(try s.kubectl("rollout", "status", "deployment/web", "-n", ns, "--timeout=60s").status == 0)
+            #expect(try rsNames().count == 3)
+
+            // Deleting the Deployment takes its ReplicaSets and pods.
+            #expect(try s.kubectl("delete", "deployment", "web", "-n", ns).status == 0)
+            try poll("replica sets and pods gone") {
+                try get(s, "get", "rs,pods", "-n", ns, "-o", "name").isEmpty
+            }
+        }
+    }
+
+    @Test func recreateReplicaSetAdoptionQuotaAndReplicationControllers() throws {
+        let s = try sharedServer()
+        let ns = try s.makeNamespace("replicas")
+        try withHost(s, ns) {
+            // Recreate: the old pods are gone before the new ones start.
+            let deployment = """
+                {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "db", "namespace": "\(ns)"},
+                 "spec": {"replicas": 2, "strategy": {"type": "Recreate"}, "selector": {"matchLabels": {"app": "db"}},
+                          "template": \(template(ns, labels: #"{"app": "db"}"#))}}
+                """
+            try apply(s, deployment)
+            #expect(try s.kubectl("rollout", "status", "deployment/db", "-n", ns, "--timeout=60s").status == 0)
+            #expect(try s.kubectl("set", "image", "deployment/db", "c=busybox:1.37", "-n", ns).status == 0)
+            #expect(try s.kubectl("rollout", "status", "deployment/db", "-n", ns, "--timeout=60s").status == 0)
+            let events = try get(s, "get", "events", "-n", ns, "--field-selector", "involvedObject.name=db", "-o", "jsonpath={.items[*].message}")
+            #expect(events.contains("Scaled down replica set") && events.contains("from 2 to 0"), "\(events)")
+            #expect(try s.kubectl("delete", "deployment", "db", "-n", ns).status == 0)
+
+            // A ReplicaSet adopts a running orphan that matches, and makes only the rest.
+            let orphan = """
+                {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "orphan", "namespace": "\(ns)", "labels": {"app": "cache"}},
+                 "spec": \(podSpec(ns))}
+                """
+            try apply(s, orphan)
+            let replicaSet = """
+                {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "cache", "namespace": "\(ns)"},
+                 "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "cache"}}, "template": \(template(ns, labels: #"{"app": "cache"}"#))}}
+                """
+            try apply(s, replicaSet)
+            try poll("2 ready replicas") { try get(s, "get", "rs", "cache", "-n", ns, "-o", "jsonpath={.status.readyReplicas}") == "2" }
+            #expect(try get(s, "get", "pod", "orphan", "-n", ns, "-o", "jsonpath={.metadata.ownerReferences[0].name}") == "cache")
+            #expect(try get(s, "get", "pods", "-n", ns, "-l", "app=cache", "-o", "name").split(separator: "\n").count == 2)
+
+            // A quota refusal: ReplicaFailure with the admission message, and a FailedCreate event.
+            let quota = #"{"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "pods", "namespace": "\#(ns)"}, "spec": {"hard": {"pods": "3"}}}"#
+            try apply(s, quota)
+            try poll("quota status") { try get(s, "get", "quota", "pods", "-n", ns, "-o", "jsonpath={.status.used.pods}") == "2" }
+            #expect(try s.kubectl("scale", "rs/cache", "--replicas=5", "-n", ns).status == 0)
+            try poll("ReplicaFailure") {
+                try get(s, "get", "rs", "cache", "-n", ns, "-o", #"jsonpath={.status.conditions[?(@.type=="ReplicaFailure")].reason}"#) == "FailedCreate"
+            }
+            let message = try get(s, "get", "rs", "cache", "-n", ns, "-o", #"jsonpath={.status.conditions[?(@.type=="ReplicaFailure")].message}"#)
+            #expect(message.contains("exceeded quota: pods, requested: pods=1, used: pods=3, limited: pods=3"), "\(message)")
+            let failed = try get(s, "get", "events", "-n", ns, "--field-selector", "reason=FailedCreate", "-o", "jsonpath={.items[*].message}")
+            #expect(failed.contains("Error creating: pods \""), "\(failed)")
+            #expect(try get(s, "get", "pods", "-n", ns, "-l", "app=cache", "-o", "name").split(separator: "\n").count == 3)
+            #expect(try s.kubectl("delete", "quota", "pods", "-n", ns).status == 0)
+            try poll("5 replicas once the quota is gone") { try get(s, "get", "rs", "cache", "-n", ns, "-o", "jsonpath={.status.readyReplicas}") == "5" }
+            try poll("ReplicaFailure cleared") {
+                try get(s, "get", "rs", "cache", "-n", ns, "-o", #"jsonpath={.status.conditions[?(@.type=="ReplicaFailure")].reason}"#).isEmpty
+            }
+
+            // A ReplicationController keeps its count with a plain label selector.
+            let rc = """
+                {"apiVersion": "v1", "kind": "ReplicationController", "metadata": {"name": "legacy", "namespace": "\(ns)"},
+                 "spec": {"replicas": 2, "selector": {"app": "legacy"}, "template": \(template(ns, labels: #"{"app": "legacy"}"#))}}
+                """
+            try apply(s, rc)
+            try poll("rc ready") { try get(s, "get", "rc", "legacy", "-n", ns, "-o", "jsonpath={.status.readyReplicas}") == "2" }
+            #expect(try get(s, "get", "rc", "legacy", "-n", ns).contains("2         2         2"))
+        }
+    }
+}
