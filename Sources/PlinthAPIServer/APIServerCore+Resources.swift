@@ -41,6 +41,9 @@ extension APIServerCore {
                 let o = try await registry.get(r, namespace: namespace, name: info.name!)
                 return (verb, APIResponse.json(.ok, ScaleSubresource.scale(of: o.object, r, custom: catalog.customVersion(r)?.scale)))
             }
+            if info.subresource == "log", r.group.isEmpty, r.plural == "pods", let namespace, let name = info.name {
+                return (verb, try await podLog(r, namespace: namespace, name: name, query: query))
+            }
             if let sub = info.subresource, sub != "status" { throw APIError.methodNotSupported(r, verb: "get") }
             let o = try await registry.get(r, namespace: namespace, name: info.name!, resourceVersion: query["resourceVersion"])
             return (verb, respondObject(o, r, accept: accept, status: .ok))

@@ -25,10 +25,14 @@ public final class APIServerCore: Sendable {
     public let admission: AdmissionChain
     /// Where every request is recorded, when auditing is on.
     public let audit: AuditLog?
+    /// The way to host agents (pod logs); nil when the server reaches none.
+    public let agents: AgentConnections?
 
     public init(registry: ObjectRegistry, authenticator: any Authenticator, authorizer: any Authorizer,
-                identity: IdentityService? = nil, admission: AdmissionChain = AdmissionChain([]), audit: AuditLog? = nil, logger: Logger) {
+                identity: IdentityService? = nil, admission: AdmissionChain = AdmissionChain([]), audit: AuditLog? = nil,
+                agents: AgentConnections? = nil, logger: Logger) {
         self.registry = registry
+        self.agents = agents
         self.admission = admission
         self.audit = audit
         self.authenticator = authenticator

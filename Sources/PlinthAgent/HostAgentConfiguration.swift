@@ -20,9 +20,12 @@ public struct HostAgentConfiguration: Sendable {
     public var leaseDurationSeconds: Int
     /// How often every pod is looked at again even without a change (status refresh, cleanup).
     public var resyncSeconds: Int
+    /// The port of the agent's HTTPS endpoint the API server reaches for logs (the kubelet's
+    /// 10250), reported in the Node's `daemonEndpoints`; 0 when the agent serves none.
+    public var port: Int
 
     public init(nodeName: String, address: String, labels: [String: String] = [:], taints: [Taint] = [], capacity: [String: String],
-                reserved: [String: String] = [:], leaseDurationSeconds: Int = 40, resyncSeconds: Int = 10) {
+                reserved: [String: String] = [:], leaseDurationSeconds: Int = 40, resyncSeconds: Int = 10, port: Int = 0) {
         self.nodeName = nodeName
         self.address = address
         self.labels = labels
@@ -31,5 +34,6 @@ public struct HostAgentConfiguration: Sendable {
         self.reserved = reserved
         self.leaseDurationSeconds = leaseDurationSeconds
         self.resyncSeconds = resyncSeconds
+        self.port = port
     }
 }

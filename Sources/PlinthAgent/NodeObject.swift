@@ -48,7 +48,7 @@ enum NodeObject {
             "allocatable": resourceList(allocatable(c)),
             "conditions": .array(stamped),
             "addresses": [["type": "InternalIP", "address": .string(c.address)], ["type": "Hostname", "address": .string(c.nodeName)]],
-            "daemonEndpoints": ["kubeletEndpoint": ["Port": 10250]],
+            "daemonEndpoints": ["kubeletEndpoint": ["Port": .int(Int64(c.port))]],
             "nodeInfo": [
                 "machineID": .string(system.machineID), "systemUUID": .string(system.machineID), "bootID": .string(system.bootID),
                 "kernelVersion": .string(system.kernelVersion), "osImage": .string(system.osImage),

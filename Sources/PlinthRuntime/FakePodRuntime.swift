@@ -23,6 +23,9 @@ public actor FakePodRuntime: PodRuntime {
         ImagePullOutcome(pulled: false, size: 0)
     }
 
+    /// The fake runtime runs nothing, so it has no logs.
+    public func logFile(podUID: String, container: String, previous: Bool) -> ContainerLogFile? { nil }
+
     public func runSandbox(_ spec: PodSandboxSpec) throws -> SandboxStatus {
         if let existing = byPod[spec.podUID] { return existing }
         guard let host = freeHosts.popLast() else { throw FakeRuntimeError("no free pod address in \(addressPrefix).0/24") }

@@ -30,4 +30,8 @@ public protocol PodRuntime: Sendable {
 
     /// Every sandbox the runtime holds, with its containers.
     func sandboxes() async throws -> [SandboxStatus]
+
+    /// The log of a container's current run, or with `previous` of the run before it; nil when
+    /// there is no such run (or the runtime keeps no logs).
+    func logFile(podUID: String, container: String, previous: Bool) async -> ContainerLogFile?
 }

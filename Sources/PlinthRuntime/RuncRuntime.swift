@@ -186,6 +186,16 @@ public actor RuncRuntime: PodRuntime {
             ?? RuntimeContainerStatus(id: "runc://" + id, name: spec.name, image: spec.image, imageID: imageID, attempt: spec.attempt, state: .created)
     }
 
+    public func logFile(podUID: String, container: String, previous: Bool) -> ContainerLogFile? {
+        let dir = podDir(podUID)
+        guard let r = record(dir) else { return nil }
+        let attempts = ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/containers/" + container)) ?? []).compactMap { Int($0) }.sorted()
+        guard let attempt = previous ? attempts.dropLast().last : attempts.last else { return nil }
+        let path = logPath(r, container: container, attempt: attempt)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return ContainerLogFile(path: path, exitMarker: dir + "/containers/\(container)/\(attempt)/exit")
+    }
+
     func logPath(_ s: SandboxRecord, container: String, attempt: Int) -> String {
         root + "/logs/\(s.namespace)_\(s.name)_\(s.podUID)/\(container)/\(attempt).log"
     }

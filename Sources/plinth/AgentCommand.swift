@@ -63,6 +63,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(help: "Port of the agent's HTTPS endpoint on --address, which the server reaches for pod logs (0: none; hosts run with --count serve none).")
+    var port: Int = 10250
+
     func validate() throws {
         guard runtime == "fake" || runtime == "runc" else { throw ValidationError("--runtime must be runc or fake") }
         guard count >= 1 else { throw ValidationError("--count must be at least 1") }
@@ -92,18 +95,26 @@ struct AgentCommand: AsyncParsableCommand {
             "cpu": cpu ?? String(system.cpus), "memory": memory ?? "\(system.memoryKiB)Ki", "pods": String(pods),
             "ephemeral-storage": "100Gi",
         ]
+        var runtimes: [any PodRuntime] = []
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = try (0..<count).map { i in
             let index = subnetIndex + i
             let config = HostAgentConfiguration(nodeName: count == 1 ? baseName : "\(baseName)-\(i)", address: address,
                                                 labels: labelMap, taints: taints.compactMap { Taint($0) },
-                                                capacity: capacity, leaseDurationSeconds: leaseDuration)
+                                                capacity: capacity, leaseDurationSeconds: leaseDuration, port: count == 1 ? port : 0)
             let podRuntime: any PodRuntime
             if runtime == "fake" {
                 podRuntime = FakePodRuntime(addressPrefix: "10.\(244 + index / 256).\(index % 256)")
             } else {
                 podRuntime = try makeRuncRuntime(nodeName: config.nodeName)
             }
+            runtimes.append(podRuntime)
             return .init(service: HostAgent(config: config, api: api, runtime: podRuntime, system: system, logger: logger))
+        }
+        if count == 1 && port > 0 {
+            let nodeName = baseName
+            services.append(.init(service: try AgentServer(runtime: runtimes[0], host: address, port: port,
+                                                          directory: storage.directory(node: nodeName) + "/pki", nodeName: nodeName,
+                                                          clientCA: clientConfig.tls.trustRoots ?? .default, logger: logger)))
         }
         if ProcessInfo.processInfo.environment["PLINTH_EXIT_WITH_PARENT"] == "1" {
             services.append(.init(service: ParentWatcher(logger: logger), successTerminationBehavior: .gracefullyShutdownGroup))

@@ -40,7 +40,7 @@ enum ControlPlane {
                                  admission: AdmissionChain([NamespaceSelfService(registry: registry), DefaultTolerationSeconds(),
                                                             LimitRanger(registry: registry),
                                                             ResourceQuotaAdmission(registry: registry)]),
-                                 audit: audit, logger: logger)
+                                 audit: audit, agents: try AgentConnections(credentials: credentials), logger: logger)
         let kubeconfigPath = dataDir + "/admin.kubeconfig"
         let announce = Announcer()
         let server = APIServerService(core: core, configuration: APIServerConfiguration(host: host, port: port, credentials: credentials),

@@ -95,11 +95,13 @@ final class PlinthServer: @unchecked Sendable {
         try kubectl(args, stdin: stdin, env: env)
     }
 
-    /// Starts `plinth agent` against this server (ends with the test runner).
+    /// Starts `plinth agent` against this server (ends with the test runner), on a port of its
+    /// own unless `args` name one (agents of parallel tests share the host).
     func startAgent(_ args: [String]) throws -> RunningCommand {
         var environment = ProcessInfo.processInfo.environment
         environment["PLINTH_EXIT_WITH_PARENT"] = "1"
-        return try RunningCommand(path: Self.binary, args: ["agent", "--kubeconfig", kubeconfig] + args, environment: environment)
+        let port = args.contains("--port") ? [] : ["--port", String(Int.random(in: 30000..<60000))]
+        return try RunningCommand(path: Self.binary, args: ["agent", "--kubeconfig", kubeconfig] + args + port, environment: environment)
     }
 
     /// Starts a long-running kubectl (e.g. `get -w`) whose output can be polled.

@@ -8,7 +8,8 @@ import Testing
 /// the pod status; a crashing container goes CrashLoopBackOff with restarts, a missing image
 /// ErrImagePull then ImagePullBackOff; deleting a pod stops its container within the grace
 /// period and leaves no mount or directory behind; a Deployment rolls out and Jobs complete or
-/// fail on real containers. The host carries a taint only this test's pods tolerate.
+/// fail on real containers; `kubectl logs` (follow, tail, timestamps, previous) reads containers'
+/// output through the agent's endpoint. The host carries a taint only this test's pods tolerate.
 @Suite("runc host agent", .plinthServer)
 struct RuncAgentTests {
     static let tools = ["/usr/sbin/runc", "/usr/bin/docker-registry", "/bin/busybox"]
@@ -94,6 +95,14 @@ struct RuncAgentTests {
         let log = try String(contentsOfFile: work + "/agent/runtime/logs/\(ns)_once_\(uid)/c/0.log", encoding: .utf8)
         #expect(log.contains(" stdout F hello from once in \(ns)\n"), "\(log)")
 
+        // Its log through the API server and the agent's endpoint, as `kubectl logs` shows it.
+        let logs = try s.kubectl("logs", "once", "-n", ns)
+        #expect(logs.status == 0 && logs.stdout == "hello from once in \(ns)\n", "\(logs.stdout)\(logs.stderr)")
+        let stamped = try s.kubectl("logs", "once", "-n", ns, "--timestamps")
+        #expect(stamped.stdout.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z hello from once"#, options: .regularExpression) != nil, "\(stamped.stdout)")
+        let wrong = try s.kubectl("logs", "once", "-n", ns, "-c", "nope")
+        #expect(wrong.status != 0 && wrong.stderr.contains("container nope is not valid for pod once"), "\(wrong.stderr)")
+
         // A long-running container is Running and ready.
         try poll("pod server Running") { try status("server").string("phase") == "Running" }
         #expect(try status("server")[path: ["containerStatuses"]]?.arrayValue?.first?["ready"]?.boolValue == true)
@@ -105,12 +114,26 @@ struct RuncAgentTests {
                 && c?[path: ["lastState", "terminated", "exitCode"]]?.intValue == 1
         }
 
+        // The crashed run's output is the previous log.
+        let previous = try s.kubectl("logs", "crasher", "-n", ns, "--previous")
+        #expect(previous.status == 0 && previous.stdout.contains("crash"), "\(previous.stdout)\(previous.stderr)")
+
         // A missing image: ErrImagePull, then ImagePullBackOff, with a Failed event.
         try poll("pod missing in ImagePullBackOff") {
             try status("missing")[path: ["containerStatuses"]]?.arrayValue?.first?.string("state", "waiting", "reason") == "ImagePullBackOff"
         }
+        let noImage = try s.kubectl("logs", "missing", "-n", ns)
+        #expect(noImage.stderr.contains(#"container "c" in pod "missing" is waiting to start: image can't be pulled"#), "\(noImage.stderr)")
         let events = try s.kubectl("get", "events", "-n", ns, "--field-selector", "involvedObject.name=missing", "-o", "jsonpath={.items[*].reason}").stdout
         #expect(events.contains("Failed"), "\(events)")
+
+        // `kubectl logs -f` streams while the container runs and ends when it stops; --tail keeps the end.
+        let counter = pod("counter", restartPolicy: "Never", image: image, command: "for i in 1 2 3 4 5 6; do echo tick $i; sleep 0.5; done")
+        #expect(try s.kubectl(["apply", "-f", "-"], stdin: counter).status == 0)
+        try poll("pod counter running") { try status("counter").string("phase") == "Running" }
+        let followed = try s.kubectl("logs", "-f", "counter", "-n", ns)
+        #expect(followed.status == 0 && followed.stdout == (1...6).map { "tick \($0)\n" }.joined(), "\(followed.stdout)\(followed.stderr)")
+        #expect(try s.kubectl("logs", "counter", "-n", ns, "--tail=2").stdout == "tick 5\ntick 6\n")
 
         // Workloads on real containers: a Deployment of 3 replicas rolls out, a Job of 2
         // completions completes, a Job whose pod fails with backoffLimit 0 fails.

@@ -11,6 +11,10 @@ public struct ServerCredentials: Sendable {
     public var servingKeyPEM: String
     public var adminToken: String
     public var tokenSigningKeyPEM: String
+    /// The client certificate the server presents to host agents (upstream's
+    /// `--kubelet-client-certificate`), signed by the CA the agents trust.
+    public var agentClientCertificatePEM: String
+    public var agentClientKeyPEM: String
 
     /// Loads the credentials under `directory`, creating what is missing. `hosts` are the names
     /// and IP addresses the serving certificate must cover (loopback is always included).
@@ -64,6 +68,15 @@ public struct ServerCredentials: Sendable {
             try write("server.crt", servingCertPEM!, mode: 0o644)
         }
 
+        var clientCertPEM = read("agent-client.crt"), clientKeyPEM = read("agent-client.key")
+        if clientCertPEM == nil || clientKeyPEM == nil {
+            let key = P256.Signing.PrivateKey()
+            clientCertPEM = try makeAgentClient(key: key, caKey: caKey, ca: caCert).serializeAsPEM().pemString
+            clientKeyPEM = key.pemRepresentation
+            try write("agent-client.key", clientKeyPEM!)
+            try write("agent-client.crt", clientCertPEM!, mode: 0o644)
+        }
+
         let tokenKeyPEM: String
         if let k = read("token-signing.key") {
             tokenKeyPEM = k
@@ -82,7 +95,8 @@ public struct ServerCredentials: Sendable {
             try write("admin.token", adminToken + "\n")
         }
         return ServerCredentials(caCertificatePEM: caCertPEM, servingCertificatePEM: servingCertPEM!,
-                                 servingKeyPEM: servingKeyPEM!, adminToken: adminToken, tokenSigningKeyPEM: tokenKeyPEM)
+                                 servingKeyPEM: servingKeyPEM!, adminToken: adminToken, tokenSigningKeyPEM: tokenKeyPEM,
+                                 agentClientCertificatePEM: clientCertPEM!, agentClientKeyPEM: clientKeyPEM!)
     }
 
     static func ipString(_ bytes: ArraySlice<UInt8>) -> String? {
@@ -134,6 +148,25 @@ public struct ServerCredentials: Sendable {
                 Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
                 try ExtendedKeyUsage([.serverAuth])
                 SubjectAlternativeNames(names)
+            },
+            issuerPrivateKey: .init(caKey))
+    }
+
+    static func makeAgentClient(key: P256.Signing.PrivateKey, caKey: P256.Signing.PrivateKey, ca: Certificate) throws -> Certificate {
+        let now = Date()
+        return try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey),
+            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(2 * 365 * 86400),
+            issuer: ca.subject,
+            subject: try DistinguishedName {
+                OrganizationName("system:masters")
+                CommonName("plinth-apiserver-agent-client")
+            },
+            signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true, keyEncipherment: true))
+                try ExtendedKeyUsage([.clientAuth])
             },
             issuerPrivateKey: .init(caKey))
     }
