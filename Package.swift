@@ -120,6 +120,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "PlinthControllersTests", dependencies: ["PlinthControllers"]),
+        .testTarget(name: "PlinthRuntimeTests", dependencies: ["PlinthRuntime"]),
         .testTarget(name: "PlinthSchedulerTests", dependencies: ["PlinthScheduler", "PlinthAPIServer", "PlinthAPIMachinery", "PlinthJSON"]),
         .testTarget(name: "PlinthStorageConformanceTests", dependencies: ["PlinthStorage", "PlinthStorageSQLite"]),
         .testTarget(name: "PlinthIntegrationTests", dependencies: [
