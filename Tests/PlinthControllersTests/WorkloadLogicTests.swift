@@ -152,4 +152,29 @@ struct WorkloadLogicTests {
         let later = JobProgress(job, pods: [failedPod], now: 111, nowString: "t")
         #expect(later.create == 1)
     }
+
+    @Test func serviceEndpointsSplitReadyFromNotReady() {
+        let service: JSON = ["spec": ["selector": ["app": "web"], "ports": [["name": "web", "port": 80, "targetPort": "http"], ["name": "raw", "port": 81, "targetPort": 9000]]]]
+        func withIP(_ p: JSON, _ ip: String, namedPort: Bool = true) -> JSON {
+            var p = p
+            p[path: ["status", "podIP"]] = .string(ip)
+            if namedPort { p[path: ["spec", "containers"]] = [["name": "c", "ports": [["name": "http", "containerPort": 8080]]]] }
+            return p
+        }
+        var deleting = withIP(pod("d"), "10.0.0.4")
+        deleting[path: ["metadata", "deletionTimestamp"]] = "2026-01-01T00:00:00Z"
+        let pods = [withIP(pod("b"), "10.0.0.2"), withIP(pod("a", ready: false), "10.0.0.1"), pod("no-ip"),
+                    withIP(pod("done", phase: "Succeeded"), "10.0.0.9"), deleting, withIP(pod("unnamed"), "10.0.0.5", namedPort: false)]
+        let e = ServiceEndpoints(service: service, pods: pods)
+        #expect(e.groups.count == 2, "pods that resolve the named port differently form their own group")
+        let subsets = e.subsets(namespace: "ns")
+        #expect(subsets[0][path: ["addresses"]]?.arrayValue?.compactMap { $0.string("ip") } == ["10.0.0.2"])
+        #expect(subsets[0][path: ["notReadyAddresses"]]?.arrayValue?.compactMap { $0.string("ip") } == ["10.0.0.1"])
+        #expect(subsets[0][path: ["ports"]]?.arrayValue?.compactMap { $0["port"]?.intValue } == [8080, 9000])
+        #expect(subsets[1][path: ["ports"]]?.arrayValue?.compactMap { $0["port"]?.intValue } == [9000])
+        let slice = ServiceEndpoints.sliceEndpoints(e.groups[0], namespace: "ns")
+        let terminating = slice.first { $0[path: ["addresses"]]?.arrayValue?.first == "10.0.0.4" }
+        #expect(terminating?[path: ["conditions", "terminating"]] == .bool(true) && terminating?[path: ["conditions", "ready"]] == .bool(false))
+        #expect(terminating?[path: ["conditions", "serving"]] == .bool(true), "a terminating pod still passing readiness serves")
+    }
 }

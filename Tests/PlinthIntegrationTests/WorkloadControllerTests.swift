@@ -7,7 +7,8 @@ import Testing
 /// image and back with `kubectl rollout`, scales, keeps its pods when one is deleted, pauses,
 /// and its ReplicaSets and pods go with it; Recreate replaces everything at once; a ReplicaSet
 /// adopts a matching orphan and reports a quota refusal as upstream does; a
-/// ReplicationController keeps its count. The host carries a taint only these pods tolerate.
+/// ReplicationController keeps its count; a Service's Endpoints and EndpointSlices follow its
+/// pods. The host carries a taint only these pods tolerate.
 @Suite("workload controllers", .plinthServer)
 struct WorkloadControllerTests {
     static let taint = "plinth.dev/workload-test"
@@ -195,6 +196,44 @@ struct WorkloadControllerTests {
             try apply(s, rc)
             try poll("rc ready") { try get(s, "get", "rc", "legacy", "-n", ns, "-o", "jsonpath={.status.readyReplicas}") == "2" }
             #expect(try get(s, "get", "rc", "legacy", "-n", ns).contains("2         2         2"))
+        }
+    }
+
+    @Test func endpointsFollowTheSelectedPods() throws {
+        let s = try sharedServer()
+        let ns = try s.makeNamespace("endpoints")
+        try withHost(s, ns) {
+            let spec = podSpec(ns).replacingOccurrences(of: #""image": "busybox:1.36""#, with: #""image": "busybox:1.36", "ports": [{"name": "http", "containerPort": 8080}]"#)
+            try apply(s, """
+                {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "api", "namespace": "\(ns)"},
+                 "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "api"}},
+                          "template": {"metadata": {"labels": {"app": "api"}}, "spec": \(spec)}}}
+                """)
+            try apply(s, """
+                {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "api", "namespace": "\(ns)", "labels": {"tier": "back"}},
+                 "spec": {"selector": {"app": "api"}, "ports": [{"name": "web", "port": 80, "targetPort": "http"}]}}
+                """)
+            #expect(try s.kubectl("rollout", "status", "deployment/api", "-n", ns, "--timeout=60s").status == 0)
+            let podIPs = try get(s, "get", "pods", "-n", ns, "-l", "app=api", "-o", "jsonpath={.items[*].status.podIP}").split(separator: " ").map(String.init).sorted()
+            #expect(podIPs.count == 3)
+            try poll("3 ready addresses") {
+                try get(s, "get", "endpoints", "api", "-n", ns, "-o", "jsonpath={.subsets[0].addresses[*].ip}").split(separator: " ").map(String.init) == podIPs
+            }
+            #expect(try get(s, "get", "endpoints", "api", "-n", ns, "-o", "jsonpath={.subsets[0].ports[0].port}") == "8080", "the named targetPort resolved")
+            #expect(try get(s, "get", "endpoints", "api", "-n", ns, "-o", "jsonpath={.metadata.labels.tier}") == "back")
+            let slice = try JSON.parse(Array(s.kubectl("get", "endpointslices", "-n", ns, "-l", "kubernetes.io/service-name=api", "-o", "json").stdout.utf8))["items"]?.arrayValue ?? []
+            #expect(slice.count == 1)
+            #expect(slice.first?.string("addressType") == "IPv4")
+            #expect(slice.first?[path: ["ports"]]?.arrayValue?.first?["port"] == .int(8080))
+            #expect(slice.first?[path: ["endpoints"]]?.arrayValue?.count == 3)
+            #expect(slice.first?[path: ["endpoints"]]?.arrayValue?.allSatisfy { $0[path: ["conditions", "ready"]] == .bool(true) } == true)
+            #expect(slice.first?[path: ["metadata", "ownerReferences"]]?.arrayValue?.first?.string("kind") == "Service")
+
+            // Fewer pods, fewer addresses; no Service, no endpoints.
+            #expect(try s.kubectl("scale", "deployment/api", "--replicas=1", "-n", ns).status == 0)
+            try poll("1 address") { try get(s, "get", "endpoints", "api", "-n", ns, "-o", "jsonpath={.subsets[0].addresses[*].ip}").split(separator: " ").count == 1 }
+            #expect(try s.kubectl("delete", "service", "api", "-n", ns).status == 0)
+            try poll("endpoints and slices gone") { try get(s, "get", "endpoints,endpointslices", "-n", ns, "-o", "name").isEmpty }
         }
     }
 }
