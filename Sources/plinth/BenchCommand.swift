@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures.",
-        subcommands: [BenchAPICommand.self]
+        subcommands: [BenchAPICommand.self, BenchPodsCommand.self]
     )
 }
 
@@ -41,5 +41,44 @@ struct BenchAPICommand: AsyncParsableCommand {
     func run() async throws {
         try await APIBenchmark(kubeconfigPath: kubeconfig, connections: connections, creates: creates, gets: gets,
                                serverPID: serverPid, namespace: namespace, kind: kind).run()
+    }
+}
+
+struct BenchPodsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pods",
+        abstract: "Pod start latency: creates pods one after another and prints create → Running percentiles (have the image on the host first)."
+    )
+
+    @Option(name: .long, help: "Kubeconfig of the server.")
+    var kubeconfig: String
+
+    @Option(name: .long, help: "Pods to create.")
+    var pods: Int = 100
+
+    @Option(name: .long, help: "Image of the pods' one container.")
+    var image: String = "busybox"
+
+    @Option(name: .long, help: "Milliseconds between creates.")
+    var intervalMs: Int = 100
+
+    @Option(name: .long, help: "A node selector key=value, to place the pods on one host (repeatable).")
+    var nodeSelector: [String] = []
+
+    @Option(name: .long, help: "Namespace to create the pods in (deleted afterwards unless --keep).")
+    var namespace: String = "bench-pods"
+
+    @Flag(name: .long, help: "Keep the namespace and its pods.")
+    var keep = false
+
+    func run() async throws {
+        var selector: [String: String] = [:]
+        for s in nodeSelector {
+            let parts = s.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { throw ValidationError("--node-selector \(s): want key=value") }
+            selector[String(parts[0])] = String(parts[1])
+        }
+        try await PodStartBenchmark(kubeconfigPath: kubeconfig, pods: pods, image: image, command: ["sleep", "3600"], nodeSelector: selector,
+                                    interval: .milliseconds(intervalMs), namespace: namespace, keep: keep).run()
     }
 }
