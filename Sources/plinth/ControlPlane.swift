@@ -61,6 +61,7 @@ enum ControlPlane {
                               logger: logger),
             ReconcilerService(core: core, reconciler: try DeploymentController(context: workload("deployment-controller")), logger: logger),
             ReconcilerService(core: core, reconciler: try JobController(context: workload("job-controller")), logger: logger),
+            ReconcilerService(core: core, reconciler: try CronJobController(context: workload("cronjob-controller")), logger: logger),
             ReconcilerService(core: core, reconciler: try EndpointsController(context: workload("endpoints-controller")), logger: logger),
         ]
         let readyWatcher = ReadyAnnouncer(core: core, announce: announce, kubeconfigPath: kubeconfigPath, role: role, started: started)

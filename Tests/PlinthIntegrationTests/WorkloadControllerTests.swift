@@ -8,7 +8,7 @@ import Testing
 /// and its ReplicaSets and pods go with it; Recreate replaces everything at once; a ReplicaSet
 /// adopts a matching orphan and reports a quota refusal as upstream does; a
 /// ReplicationController keeps its count; a Service's Endpoints and EndpointSlices follow its
-/// pods. The host carries a taint only these pods tolerate.
+/// pods; a CronJob makes its Job at the next minute. The host carries a taint only these pods tolerate.
 @Suite("workload controllers", .plinthServer)
 struct WorkloadControllerTests {
     static let taint = "plinth.dev/workload-test"
@@ -234,6 +234,34 @@ struct WorkloadControllerTests {
             try poll("1 address") { try get(s, "get", "endpoints", "api", "-n", ns, "-o", "jsonpath={.subsets[0].addresses[*].ip}").split(separator: " ").count == 1 }
             #expect(try s.kubectl("delete", "service", "api", "-n", ns).status == 0)
             try poll("endpoints and slices gone") { try get(s, "get", "endpoints,endpointslices", "-n", ns, "-o", "name").isEmpty }
+        }
+    }
+
+    @Test func cronJobFiresOnItsSchedule() throws {
+        let s = try sharedServer()
+        let ns = try s.makeNamespace("cron")
+        try withHost(s, ns) {
+            try apply(s, """
+                {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "tick", "namespace": "\(ns)"},
+                 "spec": {"schedule": "* * * * *", "concurrencyPolicy": "Forbid",
+                          "jobTemplate": {"metadata": {"labels": {"from": "tick"}},
+                                          "spec": {"template": {"metadata": {"labels": {"app": "tick"}},
+                                                                "spec": \(podSpec(ns).replacingOccurrences(of: #""terminationGracePeriodSeconds": 0,"#, with: #""terminationGracePeriodSeconds": 0, "restartPolicy": "Never","#))}}}}}
+                """)
+            // The next minute boundary: a Job named after the scheduled minute, owned by the CronJob.
+            try poll("a job from the cron job", timeout: 75) { try !get(s, "get", "jobs", "-n", ns, "-o", "name").isEmpty }
+            let job = try JSON.parse(Array(s.kubectl("get", "jobs", "-n", ns, "-o", "json").stdout.utf8))["items"]?.arrayValue?.first
+            let scheduled = job?.string("metadata", "annotations", "batch.kubernetes.io/cronjob-scheduled-timestamp") ?? ""
+            let minutes = Int((ISO8601DateFormatter().date(from: scheduled)?.timeIntervalSince1970 ?? 0) / 60)
+            #expect(job?.string("metadata", "name") == "tick-\(minutes)", "\(String(describing: job))")
+            #expect(job?.string("metadata", "labels", "from") == "tick")
+            #expect(job?[path: ["metadata", "ownerReferences"]]?.arrayValue?.first?.string("kind") == "CronJob")
+            try poll("status.active and lastScheduleTime") {
+                try get(s, "get", "cronjob", "tick", "-n", ns, "-o", "jsonpath={.status.active[0].name} {.status.lastScheduleTime}") == "tick-\(minutes) \(scheduled)"
+            }
+            let events = try get(s, "get", "events", "-n", ns, "--field-selector", "involvedObject.kind=CronJob", "-o", "jsonpath={.items[*].message}")
+            #expect(events.contains("Created job tick-\(minutes)"), "\(events)")
+            #expect(try s.kubectl("delete", "cronjob", "tick", "-n", ns).status == 0)
         }
     }
 }
