@@ -1,3 +1,4 @@
+import CHost
 import Foundation
 
 /// Runs a host tool (runc, unshare, ip) to completion and returns its exit status and output;
@@ -39,6 +40,9 @@ enum HostCommand {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         }
+        // Nothing else the parent holds open (the API server's or the agent's listening sockets,
+        // connections, files) may live on in the tool or in what it leaves running.
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
         var pid: pid_t = 0

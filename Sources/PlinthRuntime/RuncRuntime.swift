@@ -37,6 +37,16 @@ public actor RuncRuntime: PodRuntime {
         for dir in ["pods", "logs", "runc"] { try FileManager.default.createDirectory(atPath: root + "/" + dir, withIntermediateDirectories: true) }
     }
 
+    /// Why this host cannot run runc containers (not root, or a tool missing), if it cannot.
+    public static func unavailableReason() -> String? {
+        if getuid() != 0 { return "not running as root" }
+        for (tool, package) in [("runc", "runc"), ("unshare", "util-linux"), ("nsenter", "util-linux"), ("ip", "iproute2")]
+        where HostCommand.find(tool) == nil {
+            return "\(tool) not found (apt-get install \(package))"
+        }
+        return nil
+    }
+
     func podDir(_ uid: String) -> String { root + "/pods/" + uid }
 
     // MARK: Images

@@ -125,6 +125,6 @@ struct AgentCommand: AsyncParsableCommand {
     }
 
     func makeRuncRuntime(nodeName: String) throws -> RuncRuntime {
-        return try RuncRuntime(root: storage.directory(node: nodeName) + "/runtime", images: storage.images(node: nodeName), shimCommand: [(try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0], "container-shim"])
+        try storage.registries.runcRuntime(in: storage.directory(node: nodeName))
     }
 }

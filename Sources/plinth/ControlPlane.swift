@@ -7,10 +7,17 @@ import PlinthScheduler
 import PlinthStorage
 import PlinthStorageSQLite
 import ServiceLifecycle
+import Synchronization
 
 /// Assembles and runs the control plane: store, watch caches, API server, controllers.
 enum ControlPlane {
-    static func run(_ options: ControlPlaneOptions, role: String) async throws {
+    /// What the local host agent of `plinth up` is run with.
+    struct LocalAgentSettings {
+        var registries: RegistryOptions
+        var port: Int
+    }
+
+    static func run(_ options: ControlPlaneOptions, role: String, localAgent: LocalAgentSettings? = nil) async throws {
         var configuredLogger = Logger(label: "plinth")
         configuredLogger.logLevel = Logger.Level(rawValue: options.logLevel) ?? .info
         let logger = configuredLogger
@@ -52,7 +59,7 @@ enum ControlPlane {
             } catch {
                 logger.error("cannot write \(kubeconfigPath): \(error)")
             }
-            await announce.listening(url: url)
+            announce.listening(url: url)
         }
         func workload(_ component: String) -> WorkloadContext { WorkloadContext(core: core, component: component, logger: logger) }
         let workloads: [any Service] = [
@@ -85,29 +92,66 @@ enum ControlPlane {
             readyWatcher,
         ]
         var configured = services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        if let localAgent {
+            var agentLogger = logger
+            agentLogger[metadataKey: "component"] = "agent"
+            configured.append(.init(service: LocalAgent(announce: announce, kubeconfigPath: kubeconfigPath, directory: dataDir + "/agent",
+                                                        registries: localAgent.registries, port: localAgent.port, logger: agentLogger)))
+        }
         if ProcessInfo.processInfo.environment["PLINTH_EXIT_WITH_PARENT"] == "1" {
             configured.append(.init(service: ParentWatcher(logger: logger), successTerminationBehavior: .gracefullyShutdownGroup))
         }
         let group = ServiceGroup(configuration: .init(services: configured, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await core.agents?.shutdown()
+            throw error
+        }
+        await core.agents?.shutdown()
         print("plinth: stopped")
     }
 }
 
-/// Prints the ready banner once the server listens and its caches have loaded.
-actor Announcer {
-    private var url: String?
-    private var waiters: [CheckedContinuation<String, Never>] = []
+/// The URL the API server listens on, for the services that wait for it (the ready banner, the
+/// local host agent).
+final class Announcer: Sendable {
+    private struct State {
+        var url: String?
+        var waiters: [Int: CheckedContinuation<String?, Never>] = [:]
+        var nextID = 0
+    }
+    private let state = Mutex(State())
 
     func listening(url: String) {
-        self.url = url
-        for w in waiters { w.resume(returning: url) }
-        waiters = []
+        let waiting = state.withLock { s in
+            s.url = url
+            defer { s.waiters = [:] }
+            return Array(s.waiters.values)
+        }
+        for w in waiting { w.resume(returning: url) }
     }
 
-    func waitForURL() async -> String {
-        if let url { return url }
-        return await withCheckedContinuation { waiters.append($0) }
+    /// The URL once the server listens; nil if the calling task is cancelled first (the server
+    /// never came up and the group is shutting down).
+    func waitForURL() async -> String? {
+        let id = state.withLock { s in
+            s.nextID += 1
+            return s.nextID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<String?, Never>) in
+                let ready: String?? = state.withLock { s in
+                    if let url = s.url { return .some(url) }
+                    if Task.isCancelled { return .some(nil) }
+                    s.waiters[id] = c
+                    return .none
+                }
+                if let ready { c.resume(returning: ready) }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume(returning: nil)
+        }
     }
 }
 
@@ -119,7 +163,7 @@ struct ReadyAnnouncer: Service {
     let started: ContinuousClock.Instant
 
     func run() async throws {
-        let url = await announce.waitForURL()
+        guard let url = await cancelWhenGracefulShutdown({ await announce.waitForURL() }) ?? nil else { return }
         while !core.isReady { try await Task.sleep(for: .milliseconds(5)) }
         let elapsed = ContinuousClock.now - started
         let ms = Int(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)

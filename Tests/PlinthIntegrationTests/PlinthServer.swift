@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// A real `plinth up` process on a loopback port with a temporary data directory, as a user
+/// A real `plinth server` process on a loopback port with a temporary data directory, as a user
 /// would run it; and the real kubectl pointed at it.
 final class PlinthServer: @unchecked Sendable {
     let dataDir: String
@@ -33,13 +33,14 @@ final class PlinthServer: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
     }
 
-    /// Starts `plinth up` and waits for its ready line.
+    /// Starts `plinth server` (the control plane without a host agent; tests start their own) and
+    /// waits for its ready line.
     func start() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         // Hosts are marked Unknown after 6 silent seconds (not 50) so host-failure tests finish
         // quickly; their agents renew every second.
-        p.arguments = ["up", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--log-level", "warning",
+        p.arguments = ["server", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--log-level", "warning",
                        "--node-monitor-grace-period", "6s", "--node-monitor-period", "1s"]
         var environment = ProcessInfo.processInfo.environment
         environment["PLINTH_EXIT_WITH_PARENT"] = "1"  // no stray servers if the test runner dies
