@@ -94,6 +94,7 @@ let package = Package(
             "PlinthJSON", "PlinthAPIMachinery", "PlinthClient", "PlinthControllers", "PlinthRuntime", "PlinthImages",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -121,6 +122,7 @@ let package = Package(
         ]),
         .testTarget(name: "PlinthControllersTests", dependencies: ["PlinthControllers"]),
         .testTarget(name: "PlinthRuntimeTests", dependencies: ["PlinthRuntime"]),
+        .testTarget(name: "PlinthAgentTests", dependencies: ["PlinthAgent", "PlinthJSON"]),
         .testTarget(name: "PlinthSchedulerTests", dependencies: ["PlinthScheduler", "PlinthAPIServer", "PlinthAPIMachinery", "PlinthJSON"]),
         .testTarget(name: "PlinthStorageConformanceTests", dependencies: ["PlinthStorage", "PlinthStorageSQLite"]),
         .testTarget(name: "PlinthIntegrationTests", dependencies: [

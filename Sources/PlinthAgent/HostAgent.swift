@@ -23,6 +23,7 @@ public struct HostAgent: Service {
     let system: SystemInfo
     let logger: Logger
     let backOff = ContainerBackOff()
+    let probeResults = ProbeResults()
 
     public init(config: HostAgentConfiguration, api: APIClient, runtime: any PodRuntime, system: SystemInfo = .current(), logger: Logger) {
         self.config = config
@@ -58,6 +59,9 @@ public struct HostAgent: Service {
             }
             group.addTask {
                 await cancelWhenGracefulShutdown { await self.relist(queue) }
+            }
+            group.addTask {
+                await cancelWhenGracefulShutdown { await self.probeLoop(pods, queue) }
             }
             group.addTask {
                 await cancelWhenGracefulShutdown {
@@ -244,7 +248,7 @@ public struct HostAgent: Service {
             if PodPhase.isTerminal(pod) { return }
             let sandbox = try await start(pod, uid: uid, existing: sandboxes.first { $0.podUID == uid })
             let status = PodStatusBuilder.status(pod: pod, sandbox: sandbox, hostIP: config.address, now: Timestamp.now(),
-                                                 waits: await backOff.waits(podUID: uid))
+                                                 waits: await backOff.waits(podUID: uid), probes: await probeResults.of(podUID: uid))
             if status != pod["status"] {
                 let namespace = pod.string("metadata", "namespace") ?? ""
                 let (code, answer) = try await api.send(.PATCH, "/api/v1/namespaces/\(namespace)/pods/\(pod.string("metadata", "name") ?? "")/status",

@@ -9,12 +9,22 @@ import PlinthRuntime
 /// the merge patch that posts them drops nulls, and the comparison with the stored status must
 /// see equal values as equal.
 enum PodStatusBuilder {
-    static func status(pod: JSON, sandbox: SandboxStatus?, hostIP: String, now: String, waits: [String: ContainerBackOff.Wait] = [:]) -> JSON {
+    static func status(pod: JSON, sandbox: SandboxStatus?, hostIP: String, now: String, waits: [String: ContainerBackOff.Wait] = [:],
+                       probes: [String: ProbeResults.Container] = [:]) -> JSON {
         var holder: JSON = ["status": pod["status"] ?? [:]]
         let containers = pod[path: ["spec", "containers"]]?.arrayValue ?? []
         let statuses = containers.map { c -> JSON in
             let name = c.string("name") ?? ""
-            return containerStatus(name: name, image: c.string("image") ?? "", runtime: sandbox?.container(name), wait: waits[name], now: now)
+            var status = containerStatus(name: name, image: c.string("image") ?? "", runtime: sandbox?.container(name), wait: waits[name], now: now)
+            // A declared readiness or startup probe decides `ready` and `started` of a running container.
+            if status[path: ["state", "running"]] != nil, let run = sandbox?.container(name) {
+                let result = probes[name].flatMap { $0.attempt == run.attempt ? $0 : nil }
+                let started = c["startupProbe"] == nil || result?.started == true
+                let ready = started && (c["readinessProbe"] == nil || result?.ready == true)
+                status["started"] = .bool(started)
+                status["ready"] = .bool(ready)
+            }
+            return status
         }
         let allReady = !statuses.isEmpty && statuses.allSatisfy { $0["ready"]?.boolValue == true }
         let reason: String? = allReady ? nil : "ContainersNotReady"

@@ -23,6 +23,19 @@ public actor FakePodRuntime: PodRuntime {
         ImagePullOutcome(pulled: false, size: 0)
     }
 
+    /// Nothing runs, so every command "succeeds".
+    public func execSync(podUID: String, container: String, command: [String], timeout: Duration) -> ExecResult {
+        ExecResult(exitCode: 0, output: "")
+    }
+
+    /// The container shows as killed (exit 137).
+    public func stopContainer(podUID: String, container: String, gracePeriod: Duration) {
+        guard var sandbox = byPod[podUID], let index = sandbox.containers.firstIndex(where: { $0.name == container }),
+              case .running(let started) = sandbox.containers[index].state else { return }
+        sandbox.containers[index].state = .exited(code: 137, reason: "Error", startedAt: started, finishedAt: Self.now())
+        byPod[podUID] = sandbox
+    }
+
     /// The fake runtime runs nothing, so it has no logs.
     public func logFile(podUID: String, container: String, previous: Bool) -> ContainerLogFile? { nil }
 

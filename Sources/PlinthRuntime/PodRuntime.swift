@@ -31,6 +31,14 @@ public protocol PodRuntime: Sendable {
     /// Every sandbox the runtime holds, with its containers.
     func sandboxes() async throws -> [SandboxStatus]
 
+    /// Runs `command` in the container's current run and waits at most `timeout` (CRI's
+    /// ExecSync; exec probes use it).
+    func execSync(podUID: String, container: String, command: [String], timeout: Duration) async throws -> ExecResult
+
+    /// Stops the container's current run (SIGTERM, then SIGKILL after `gracePeriod`); it then
+    /// shows as exited, and the agent restarts it as its pod's `restartPolicy` says.
+    func stopContainer(podUID: String, container: String, gracePeriod: Duration) async throws
+
     /// The log of a container's current run, or with `previous` of the run before it; nil when
     /// there is no such run (or the runtime keeps no logs).
     func logFile(podUID: String, container: String, previous: Bool) async -> ContainerLogFile?

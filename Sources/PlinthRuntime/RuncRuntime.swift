@@ -196,6 +196,35 @@ public actor RuncRuntime: PodRuntime {
             ?? RuntimeContainerStatus(id: "runc://" + id, name: spec.name, image: spec.image, imageID: imageID, attempt: spec.attempt, state: .created)
     }
 
+    /// The bundle directory and runc id of the container's newest run.
+    func newestRun(podUID: String, container: String) -> (bundle: String, id: String)? {
+        let dir = podDir(podUID) + "/containers/" + container
+        guard let attempt = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).compactMap({ Int($0) }).max() else { return nil }
+        return (dir + "/\(attempt)", Self.containerID(podUID: podUID, name: container, attempt: attempt))
+    }
+
+    public func execSync(podUID: String, container: String, command: [String], timeout: Duration) async throws -> ExecResult {
+        guard let run = newestRun(podUID: podUID, container: container) else { throw RuncRuntimeError("container \(container) of pod \(podUID) not found") }
+        guard let timeoutTool = HostCommand.find("timeout") else { throw RuncRuntimeError("timeout (coreutils) not found") }
+        let seconds = max(1, timeout.components.seconds)
+        let (code, output) = try await HostCommand.run(timeoutTool, ["-s", "KILL", "\(seconds)s", runc, "--root", runcRoot, "exec", run.id] + command,
+                                                        allowFailure: true)
+        return ExecResult(exitCode: code, output: output, timedOut: code == 137 || code == 128 + 9)
+    }
+
+    public func stopContainer(podUID: String, container: String, gracePeriod: Duration) async throws {
+        guard let run = newestRun(podUID: podUID, container: container),
+              !FileManager.default.fileExists(atPath: run.bundle + "/exit") else { return }
+        _ = try? await HostCommand.run(runc, ["--root", runcRoot, "kill", run.id, "TERM"], allowFailure: true)
+        let deadline = ContinuousClock.now + gracePeriod
+        while !FileManager.default.fileExists(atPath: run.bundle + "/exit") && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        if !FileManager.default.fileExists(atPath: run.bundle + "/exit") {
+            _ = try? await HostCommand.run(runc, ["--root", runcRoot, "kill", "--all", run.id, "KILL"], allowFailure: true)
+        }
+    }
+
     public func logFile(podUID: String, container: String, previous: Bool) -> ContainerLogFile? {
         let dir = podDir(podUID)
         guard let r = record(dir) else { return nil }

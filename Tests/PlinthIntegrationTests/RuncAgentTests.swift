@@ -9,7 +9,8 @@ import Testing
 /// ErrImagePull then ImagePullBackOff; deleting a pod stops its container within the grace
 /// period and leaves no mount or directory behind; a Deployment rolls out and Jobs complete or
 /// fail on real containers; `kubectl logs` (follow, tail, timestamps, previous) reads containers'
-/// output through the agent's endpoint. The host carries a taint only this test's pods tolerate.
+/// output through the agent's endpoint; exec readiness and liveness probes decide readiness and
+/// restart a sick container. The host carries a taint only this test's pods tolerate.
 @Suite("runc host agent", .plinthServer)
 struct RuncAgentTests {
     static let tools = ["/usr/sbin/runc", "/usr/bin/docker-registry", "/bin/busybox"]
@@ -126,6 +127,32 @@ struct RuncAgentTests {
         #expect(noImage.stderr.contains(#"container "c" in pod "missing" is waiting to start: image can't be pulled"#), "\(noImage.stderr)")
         let events = try s.kubectl("get", "events", "-n", ns, "--field-selector", "involvedObject.name=missing", "-o", "jsonpath={.items[*].reason}").stdout
         #expect(events.contains("Failed"), "\(events)")
+
+        // Probes: an exec readiness probe keeps the pod unready until the file it tests exists; a
+        // failing exec liveness probe has the container killed and restarted.
+        let probed = """
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "probed", "namespace": "\(ns)"},
+             "spec": {"nodeSelector": {"\(taint)": "\(ns)"}, "terminationGracePeriodSeconds": 1,
+                      "tolerations": [{"key": "\(taint)", "operator": "Exists"}],
+                      "containers": [{"name": "c", "image": "\(image)", "command": ["sh", "-c", "sleep 3; touch /ready; exec sleep 3600"],
+                                      "readinessProbe": {"exec": {"command": ["test", "-e", "/ready"]}, "periodSeconds": 1}},
+                                     {"name": "sick", "image": "\(image)", "command": ["sleep", "3600"],
+                                      "livenessProbe": {"exec": {"command": ["sh", "-c", "echo not well; exit 1"]}, "periodSeconds": 1, "failureThreshold": 2}}]}}
+            """
+        #expect(try s.kubectl(["apply", "-f", "-"], stdin: probed).status == 0)
+        try poll("probed running") { try status("probed").string("phase") == "Running" }
+        let early = try status("probed")[path: ["containerStatuses"]]?.arrayValue?.first { $0.string("name") == "c" }
+        #expect(early?["ready"] == .bool(false), "not ready before the readiness probe passes: \(String(describing: early))")
+        try poll("c ready") {
+            try status("probed")[path: ["containerStatuses"]]?.arrayValue?.first { $0.string("name") == "c" }?["ready"] == .bool(true)
+        }
+        try poll("sick restarted") {
+            (try status("probed")[path: ["containerStatuses"]]?.arrayValue?.first { $0.string("name") == "sick" }?["restartCount"]?.intValue ?? 0) >= 1
+        }
+        let probeEvents = try s.kubectl("get", "events", "-n", ns, "--field-selector", "involvedObject.name=probed", "-o", "jsonpath={.items[*].message}").stdout
+        #expect(probeEvents.contains("Liveness probe failed: not well"), "\(probeEvents)")
+        #expect(probeEvents.contains("Container sick failed liveness probe, will be restarted"), "\(probeEvents)")
+        #expect(probeEvents.contains("Readiness probe failed: "), "\(probeEvents)")
 
         // `kubectl logs -f` streams while the container runs and ends when it stops; --tail keeps the end.
         let counter = pod("counter", restartPolicy: "Never", image: image, command: "for i in 1 2 3 4 5 6; do echo tick $i; sleep 0.5; done")
