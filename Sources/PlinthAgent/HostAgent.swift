@@ -47,9 +47,9 @@ public struct HostAgent: Service {
                 await cancelWhenGracefulShutdown { await self.follow(into: pods, queue) }
                 await queue.shutdown()
             }
-            // Several workers, so one pod's grace period or image pull does not hold up the rest;
-            // the queue never hands one pod to two of them.
-            for _ in 0..<4 {
+            // Many workers, as the kubelet has one per pod: a pod's grace period or image pull must
+            // not hold up the others (they mostly wait); the queue never hands one pod to two.
+            for _ in 0..<16 {
                 group.addTask {
                     while let key = await queue.next() {
                         await self.sync(key, pods)

@@ -88,6 +88,14 @@ public struct PodStartBenchmark: Sendable {
             say("create → Running: p50 \(fmt(ms(percentile(all, 0.5)), 0)) ms, p90 \(fmt(ms(percentile(all, 0.9)), 0)) ms, "
                 + "p99 \(fmt(ms(percentile(all, 0.99)), 0)) ms, max \(fmt(ms(all.last!), 0)) ms")
         }
-        if !keep { _ = try? await api.request(.DELETE, "/api/v1/namespaces/\(namespace)") }
+        if !keep {
+            // Wait for the namespace to go, so a next run does not measure this one's clean-up.
+            _ = try? await api.request(.DELETE, "/api/v1/namespaces/\(namespace)")
+            let deadline = ContinuousClock.now + .seconds(120)
+            while ContinuousClock.now < deadline, (try? await api.send(.GET, "/api/v1/namespaces/\(namespace)"))?.0 == 200 {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            say("namespace \(namespace) deleted after \(fmt(seconds(ContinuousClock.now - started), 1)) s")
+        }
     }
 }

@@ -44,10 +44,14 @@ public struct Scheduler: Service {
                 }
                 await queue.shutdown()
             }
-            group.addTask {
-                while let key = await queue.next() {
-                    await self.schedule(key, podType: podType, pods: pods, cache: cache)
-                    await queue.done(key)
+            // Decisions are made one at a time inside the cache; the bindings and Events they lead
+            // to (the slow part: writes) go on in parallel, as upstream's binding cycles do.
+            for _ in 0..<8 {
+                group.addTask {
+                    while let key = await queue.next() {
+                        await self.schedule(key, podType: podType, pods: pods, cache: cache)
+                        await queue.done(key)
+                    }
                 }
             }
             group.addTask {
@@ -100,10 +104,9 @@ public struct Scheduler: Service {
     func schedule(_ key: String, podType: ResourceType, pods: WatchCache, cache: SchedulerCache) async {
         guard let cached = pods.get(key), Self.isWaiting(cached.object) else { return }
         let pod = PodInfo(cached.object)
-        let snapshot = await cache.snapshot()
-        switch placement.choose(pod, nodes: snapshot) {
+        guard let outcome = await cache.place(key, pod, with: placement) else { return }
+        switch outcome {
         case .node(let node):
-            await cache.assume(key, on: node, pod)
             do {
                 try await core.bind(podType, namespace: pod.namespace, name: pod.name, node: node,
                                     uid: cached.object.string("metadata", "uid"), options: WriteOptions(fieldManager: Self.name))

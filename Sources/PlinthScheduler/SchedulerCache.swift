@@ -58,6 +58,16 @@ actor SchedulerCache {
         count(key, Placed(node: node, pod: pod, confirmed: false))
     }
 
+    /// Chooses a node for `pod` and counts it there in one step, so workers deciding at the
+    /// same time never hand out the same room twice; nil when the pod is already placed (its
+    /// binding is on its way).
+    func place(_ key: String, _ pod: PodInfo, with placement: Placement) -> Placement.Outcome? {
+        if placed[key] != nil { return nil }
+        let outcome = placement.choose(pod, nodes: snapshot())
+        if case .node(let node) = outcome { assume(key, on: node, pod) }
+        return outcome
+    }
+
     /// Uncounts an assumed pod whose binding failed (a confirmed one stays as events say).
     func forget(_ key: String) {
         guard let current = placed[key], !current.confirmed else { return }
