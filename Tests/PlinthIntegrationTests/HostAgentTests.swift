@@ -9,15 +9,6 @@ import Testing
 /// only this test's pods tolerate, so other tests' pods never land on it.
 @Suite("host agent", .plinthServer)
 struct HostAgentTests {
-    func poll(_ what: String, timeout: TimeInterval = 30, _ body: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try body() { return }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
-        throw TestFailure("timed out waiting for \(what)")
-    }
-
     func jsonpath(_ s: PlinthServer, _ args: String...) throws -> String {
         try s.kubectl(Array(args)).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }

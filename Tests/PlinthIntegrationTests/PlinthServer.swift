@@ -122,6 +122,16 @@ final class PlinthServer: @unchecked Sendable {
     }
 }
 
+/// Checks `body` every 200 ms until it holds; throws once `timeout` seconds pass without.
+func poll(_ what: String, timeout: TimeInterval = 30, _ body: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if try body() { return }
+        Thread.sleep(forTimeInterval: 0.2)
+    }
+    throw TestFailure("timed out waiting for \(what)")
+}
+
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }

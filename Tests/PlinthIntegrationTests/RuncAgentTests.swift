@@ -15,13 +15,9 @@ import Testing
 struct RuncAgentTests {
     static let tools = ["/usr/sbin/runc", "/usr/bin/docker-registry", "/bin/busybox"]
 
+    /// Polls with this suite's longer default (image pulls and real containers).
     func poll(_ what: String, timeout: TimeInterval = 60, _ body: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try body() { return }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
-        throw TestFailure("timed out waiting for \(what)")
+        try PlinthIntegrationTests.poll(what, timeout: timeout, body)
     }
 
     func run(_ path: String, _ args: [String]) throws -> String {

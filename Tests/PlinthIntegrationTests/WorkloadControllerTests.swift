@@ -13,15 +13,6 @@ import Testing
 struct WorkloadControllerTests {
     static let taint = "plinth.dev/workload-test"
 
-    func poll(_ what: String, timeout: TimeInterval = 30, _ body: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try body() { return }
-            Thread.sleep(forTimeInterval: 0.2)
-        }
-        throw TestFailure("timed out waiting for \(what)")
-    }
-
     func get(_ s: PlinthServer, _ args: String...) throws -> String {
         try s.kubectl(Array(args)).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -50,7 +50,6 @@ struct ContainerLogReaderTests {
 
     @Test func followsUntilTheRunEnds() async throws {
         let f = try file(["2026-11-22T08:00:00Z stdout F first"])
-        let started = Date()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 try await Task.sleep(for: .milliseconds(300))
@@ -64,6 +63,5 @@ struct ContainerLogReaderTests {
             #expect(try await read(f, ContainerLogOptions(follow: true)) == "first\nsecond\n")
             try await group.waitForAll()
         }
-        #expect(Date().timeIntervalSince(started) < 5)
     }
 }

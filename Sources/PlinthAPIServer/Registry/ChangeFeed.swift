@@ -5,6 +5,14 @@ import Synchronization
 public struct ObjectChange: Sendable {
     public var resource: ResourceType
     public var event: CacheWatchEvent
+
+    /// The object added, modified or deleted (nil for bookmarks and errors).
+    public var object: CachedObject? {
+        switch event {
+        case .added(let o), .modified(let o), .deleted(let o): return o
+        case .bookmark, .error: return nil
+        }
+    }
 }
 
 /// Fans out every change applied by any watch cache to subscribers that follow all kinds at

@@ -32,20 +32,15 @@ public struct CronJobController: Reconciler {
     public func start() async throws -> [String] {
         await cronJobCache.waitUntilReady()
         await jobCache.waitUntilReady()
-        return cronJobCache.objects().compactMap(ReplicaSetController.key)
+        return cronJobCache.objects().compactMap(\.namespacedKey)
     }
 
     public func keys(for change: ObjectChange) -> [String] {
         let r = change.resource
-        guard r.group == "batch" else { return [] }
-        switch change.event {
-        case .added(let o), .modified(let o), .deleted(let o):
-            if r.plural == "cronjobs" { return ReplicaSetController.key(o).map { [$0] } ?? [] }
-            if r.plural == "jobs", let owner = ControllerRef.key(of: o.object, kind: "CronJob", group: "batch") { return [owner] }
-            return []
-        default:
-            return []
-        }
+        guard r.group == "batch", let o = change.object else { return [] }
+        if r.plural == "cronjobs" { return o.namespacedKey.map { [$0] } ?? [] }
+        if r.plural == "jobs", let owner = ControllerRef.key(of: o.object, kind: "CronJob", group: "batch") { return [owner] }
+        return []
     }
 
     static func finished(_ job: JSON) -> String? {

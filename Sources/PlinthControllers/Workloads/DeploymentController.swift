@@ -32,22 +32,18 @@ public struct DeploymentController: Reconciler {
     public func start() async throws -> [String] {
         await deploymentCache.waitUntilReady()
         await replicaSetCache.waitUntilReady()
-        return deploymentCache.objects().compactMap(ReplicaSetController.key)
+        return deploymentCache.objects().compactMap(\.namespacedKey)
     }
 
     public func keys(for change: ObjectChange) -> [String] {
         let r = change.resource
         guard r.group == "apps", r.plural == "deployments" || r.plural == "replicasets" else { return [] }
-        let object: CachedObject
-        switch change.event {
-        case .added(let o), .modified(let o), .deleted(let o): object = o
-        default: return []
-        }
-        if r.plural == "deployments" { return ReplicaSetController.key(object).map { [$0] } ?? [] }
+        guard let object = change.object else { return [] }
+        if r.plural == "deployments" { return object.namespacedKey.map { [$0] } ?? [] }
         if let owner = ControllerRef.key(of: object.object, kind: "Deployment", group: "apps") { return [owner] }
         guard ControllerRef.of(object.object) == nil, let ns = object.namespace else { return [] }
         return deploymentCache.objects(namespace: ns).filter { Self.selector(of: $0.object).matches(object: object.object) }
-            .compactMap(ReplicaSetController.key)
+            .compactMap(\.namespacedKey)
     }
 
     static func selector(of deployment: JSON) -> LabelSelector {

@@ -36,24 +36,20 @@ public struct EndpointsController: Reconciler {
 
     public func start() async throws -> [String] {
         for c in [serviceCache, podCache, endpointsCache, sliceCache] { await c.waitUntilReady() }
-        return serviceCache.objects().compactMap(ReplicaSetController.key)
+        return serviceCache.objects().compactMap(\.namespacedKey)
     }
 
     public func keys(for change: ObjectChange) -> [String] {
         let r = change.resource
-        let object: CachedObject
-        switch change.event {
-        case .added(let o), .modified(let o), .deleted(let o): object = o
-        default: return []
-        }
+        guard let object = change.object else { return [] }
         switch (r.group, r.plural) {
         case ("", "services"):
-            return ReplicaSetController.key(object).map { [$0] } ?? []
+            return object.namespacedKey.map { [$0] } ?? []
         case ("", "pods"):
             guard let ns = object.namespace else { return [] }
-            return serviceCache.objects(namespace: ns).filter { Self.selector(of: $0.object) != nil }.compactMap(ReplicaSetController.key)
+            return serviceCache.objects(namespace: ns).filter { Self.selector(of: $0.object) != nil }.compactMap(\.namespacedKey)
         case ("", "endpoints"):
-            if case .deleted = change.event { return ReplicaSetController.key(object).map { [$0] } ?? [] }
+            if case .deleted = change.event { return object.namespacedKey.map { [$0] } ?? [] }
             return []
         default:
             return []

@@ -30,19 +30,15 @@ public struct JobController: Reconciler {
     public func start() async throws -> [String] {
         await podCache.waitUntilReady()
         await jobCache.waitUntilReady()
-        return jobCache.objects().compactMap(ReplicaSetController.key)
+        return jobCache.objects().compactMap(\.namespacedKey)
     }
 
     public func keys(for change: ObjectChange) -> [String] {
         let r = change.resource
-        switch change.event {
-        case .added(let o), .modified(let o), .deleted(let o):
-            if r.group == "batch" && r.plural == "jobs" { return ReplicaSetController.key(o).map { [$0] } ?? [] }
-            if r.group.isEmpty && r.plural == "pods", let owner = ControllerRef.key(of: o.object, kind: "Job", group: "batch") { return [owner] }
-            return []
-        default:
-            return []
-        }
+        guard let o = change.object else { return [] }
+        if r.group == "batch" && r.plural == "jobs" { return o.namespacedKey.map { [$0] } ?? [] }
+        if r.group.isEmpty && r.plural == "pods", let owner = ControllerRef.key(of: o.object, kind: "Job", group: "batch") { return [owner] }
+        return []
     }
 
     public func reconcile(_ key: String) async -> Duration? {

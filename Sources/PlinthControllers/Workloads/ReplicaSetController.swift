@@ -44,26 +44,20 @@ public struct ReplicaSetController: Reconciler {
     public func start() async throws -> [String] {
         await podCache.waitUntilReady()
         await ownerCache.waitUntilReady()
-        return ownerCache.objects().compactMap(Self.key)
+        return ownerCache.objects().compactMap(\.namespacedKey)
     }
-
-    static func key(_ o: CachedObject) -> String? { o.namespace.map { $0 + "/" + o.name } }
 
     public func keys(for change: ObjectChange) -> [String] {
         let r = change.resource
-        let object: CachedObject
-        switch change.event {
-        case .added(let o), .modified(let o), .deleted(let o): object = o
-        default: return []
-        }
-        if r.group == kind.group && r.plural == kind.plural { return Self.key(object).map { [$0] } ?? [] }
+        guard let object = change.object else { return [] }
+        if r.group == kind.group && r.plural == kind.plural { return object.namespacedKey.map { [$0] } ?? [] }
         guard r.group.isEmpty && r.plural == "pods" else { return [] }
         let pod = object.object
         if let owner = ControllerRef.key(of: pod, kind: kind.kind, group: kind.group) { return [owner] }
         // An orphan that some owner's selector matches may be adopted.
         guard ControllerRef.of(pod) == nil, let ns = object.namespace else { return [] }
         if case .deleted = change.event { return [] }
-        return ownerCache.objects(namespace: ns).filter { selector(of: $0.object).matches(object: pod) }.compactMap(Self.key)
+        return ownerCache.objects(namespace: ns).filter { selector(of: $0.object).matches(object: pod) }.compactMap(\.namespacedKey)
     }
 
     func selector(of owner: JSON) -> LabelSelector {
