@@ -11,21 +11,7 @@ extension APIServerCore {
     /// the container stops or the client leaves).
     func podLog(_ r: ResourceType, namespace: String, name: String, query: QueryParameters) async throws(APIError) -> Response {
         let pod = try await registry.get(r, namespace: namespace, name: name).object
-        let containers = (pod[path: ["spec", "containers"]]?.arrayValue ?? []).compactMap { $0.string("name") }
-        let initContainers = (pod[path: ["spec", "initContainers"]]?.arrayValue ?? []).compactMap { $0.string("name") }
-        let container: String
-        if let asked = query["container"], !asked.isEmpty {
-            guard containers.contains(asked) || initContainers.contains(asked) else {
-                throw APIError.badRequest("container \(asked) is not valid for pod \(name)")
-            }
-            container = asked
-        } else if containers.count == 1 {
-            container = containers[0]
-        } else {
-            var message = "a container name must be specified for pod \(name), choose one of: [\(containers.joined(separator: " "))]"
-            if !initContainers.isEmpty { message += " or one of the init containers: [\(initContainers.joined(separator: " "))]" }
-            throw APIError.badRequest(message)
-        }
+        let container = try Self.containerName(pod, asked: query["container"])
         for key in ["tailLines", "limitBytes", "sinceSeconds"] {
             if let v = query[key], Int64(v) == nil {
                 throw APIError.badRequest("strconv.ParseInt: parsing \(String(reflecting: v)): invalid syntax")
@@ -35,16 +21,8 @@ extension APIServerCore {
             throw APIError.badRequest("pod \(name) does not have a host assigned")
         }
         try Self.checkLogAvailable(pod, container: container, previous: query.bool("previous"))
-        guard let nodes = catalog.lookup(group: "", version: "v1", plural: "nodes"),
-              let node = try? await registry.get(nodes, namespace: nil, name: nodeName).object else {
-            throw APIError(code: 404, reason: "NotFound", message: "nodes \"\(nodeName)\" not found")
-        }
-        let addresses = node[path: ["status", "addresses"]]?.arrayValue ?? []
-        let address = (addresses.first { $0.string("type") == "InternalIP" } ?? addresses.first)?.string("address")
-        let port = node[path: ["status", "daemonEndpoints", "kubeletEndpoint", "Port"]]?.intValue ?? 0
-        guard let address, port > 0, let agents else {
-            throw APIError(code: 503, reason: "ServiceUnavailable", message: "the host agent of node \(nodeName) serves no logs")
-        }
+        let (address, port) = try await agentEndpoint(nodeName: nodeName)
+        guard let agents else { throw APIError(code: 503, reason: "ServiceUnavailable", message: "the API server has no host agent credentials") }
         var forwarded: [String] = []
         for key in ["follow", "previous", "timestamps", "tailLines", "limitBytes", "sinceSeconds", "sinceTime"] {
             if let v = query[key] { forwarded.append("\(key)=\(v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? v)") }
@@ -53,7 +31,7 @@ extension APIServerCore {
         let follow = query.bool("follow")
         let answer: HTTPClientResponse
         do {
-            answer = try await agents.get(host: address, port: Int(port), path, deadline: .now() + (follow ? .hours(24) : .seconds(60)))
+            answer = try await agents.get(host: address, port: port, path, deadline: .now() + (follow ? .hours(24) : .seconds(60)))
         } catch {
             throw APIError(code: 500, reason: "InternalError",
                            message: "Get \"https://\(address):\(port)\(path)\": \(error)")
@@ -94,6 +72,39 @@ extension APIServerCore {
             }
             try await writer.finish(nil)
         })
+    }
+
+    /// The container a `log`/`exec`/`attach` request is about: the one asked for, or the pod's
+    /// only container (upstream's messages otherwise).
+    static func containerName(_ pod: JSON, asked: String?) throws(APIError) -> String {
+        let name = pod.string("metadata", "name") ?? ""
+        let containers = (pod[path: ["spec", "containers"]]?.arrayValue ?? []).compactMap { $0.string("name") }
+        let initContainers = (pod[path: ["spec", "initContainers"]]?.arrayValue ?? []).compactMap { $0.string("name") }
+        if let asked, !asked.isEmpty {
+            guard containers.contains(asked) || initContainers.contains(asked) else {
+                throw APIError.badRequest("container \(asked) is not valid for pod \(name)")
+            }
+            return asked
+        }
+        if containers.count == 1 { return containers[0] }
+        var message = "a container name must be specified for pod \(name), choose one of: [\(containers.joined(separator: " "))]"
+        if !initContainers.isEmpty { message += " or one of the init containers: [\(initContainers.joined(separator: " "))]" }
+        throw APIError.badRequest(message)
+    }
+
+    /// Where the host agent of `nodeName` serves (its Node's InternalIP and kubelet port).
+    func agentEndpoint(nodeName: String) async throws(APIError) -> (address: String, port: Int) {
+        guard let nodes = catalog.lookup(group: "", version: "v1", plural: "nodes"),
+              let node = try? await registry.get(nodes, namespace: nil, name: nodeName).object else {
+            throw APIError(code: 404, reason: "NotFound", message: "nodes \"\(nodeName)\" not found")
+        }
+        let addresses = node[path: ["status", "addresses"]]?.arrayValue ?? []
+        let address = (addresses.first { $0.string("type") == "InternalIP" } ?? addresses.first)?.string("address")
+        let port = node[path: ["status", "daemonEndpoints", "kubeletEndpoint", "Port"]]?.intValue ?? 0
+        guard let address, port > 0 else {
+            throw APIError(code: 503, reason: "ServiceUnavailable", message: "the host agent of node \(nodeName) has no endpoint")
+        }
+        return (address, Int(port))
     }
 
     /// Upstream's refusals for a container with nothing to show (the kubelet's

@@ -44,6 +44,10 @@ extension APIServerCore {
             if info.subresource == "log", r.group.isEmpty, r.plural == "pods", let namespace, let name = info.name {
                 return (verb, try await podLog(r, namespace: namespace, name: name, query: query))
             }
+            if info.subresource == "exec", r.group.isEmpty, r.plural == "pods", let namespace, let name = info.name {
+                _ = try await podExecLocation(namespace: namespace, name: name, query: query)
+                throw APIError.badRequest("Upgrade request required")
+            }
             if let sub = info.subresource, sub != "status" { throw APIError.methodNotSupported(r, verb: "get") }
             let o = try await registry.get(r, namespace: namespace, name: info.name!, resourceVersion: query["resourceVersion"])
             return (verb, respondObject(o, r, accept: accept, status: .ok))
@@ -60,6 +64,11 @@ extension APIServerCore {
             }
             if info.subresource == "binding", r.group.isEmpty, r.plural == "pods", let name = info.name, let namespace {
                 return (verb, try await bindPod(request, namespace: namespace, name: name, options: options))
+            }
+            if info.subresource == "exec", r.group.isEmpty, r.plural == "pods", let name = info.name, let namespace {
+                // SPDY (kubectl's fallback when the WebSocket upgrade was refused) is not served.
+                _ = try await podExecLocation(namespace: namespace, name: name, query: query)
+                throw APIError.badRequest("Upgrade request required")
             }
             if info.name != nil || info.subresource != nil {
                 throw APIError.methodNotSupported(r, verb: "create")

@@ -21,7 +21,8 @@ public struct APIServerConfiguration: Sendable {
     }
 }
 
-/// The HTTPS listener (HTTP/2 via ALPN, HTTP/1.1 otherwise) in front of `APIServerCore`.
+/// The HTTPS listener (HTTP/2 via ALPN, HTTP/1.1 with WebSocket upgrades otherwise) in front
+/// of `APIServerCore`.
 public struct APIServerService: Service {
     let core: APIServerCore
     let configuration: APIServerConfiguration
@@ -52,7 +53,7 @@ public struct APIServerService: Service {
         let onListening = self.onListening
         let app = Application(
             responder: Responder(core: core),
-            server: try .http2Upgrade(tlsConfiguration: tls),
+            server: SecureHTTPChannel.builder(tlsConfiguration: tls) { [core] head, _, _ in await core.webSocketUpgrade(head) },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), backlog: 1024),
             onServerRunning: { channel in
                 await onListening(channel.localAddress?.port ?? 0)

@@ -1,18 +1,23 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOSSL
 import PlinthAPIMachinery
+import PlinthAPIServer
 import PlinthJSON
 import PlinthRuntime
 import ServiceLifecycle
 
 /// The agent's HTTPS endpoint (the kubelet's port 10250), which the API server reaches to serve
 /// `pods/log`: `GET /containerLogs/<namespace>/<pod>/<container>` with the kubelet's query
-/// (`follow`, `previous`, `tailLines`, `sinceSeconds`, `sinceTime`, `timestamps`, `limitBytes`).
-/// Only clients with a certificate from the cluster CA (the API server's) are served.
+/// (`follow`, `previous`, `tailLines`, `sinceSeconds`, `sinceTime`, `timestamps`, `limitBytes`),
+/// and `pods/exec`: a WebSocket upgrade of `GET /exec/<namespace>/<pod>/<container>?command=…`
+/// speaking `RemoteCommandStream`. Only clients with a certificate from the cluster CA (the API
+/// server's) are served.
 public struct AgentServer: Service {
     let runtime: any PodRuntime
     let host: String
@@ -43,6 +48,9 @@ public struct AgentServer: Service {
         let runtime: any PodRuntime
         func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
             let parts = request.uri.path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
+            if parts.count == 4, parts[0] == "exec" {
+                return Self.status(400, "BadRequest", "Upgrade request required")
+            }
             guard request.method == .get, parts.count == 4, parts[0] == "containerLogs" else {
                 return Self.status(404, "NotFound", "the server could not find the requested resource")
             }
@@ -84,8 +92,43 @@ public struct AgentServer: Service {
     }
 
     public func run() async throws {
-        let app = Application(responder: Responder(runtime: runtime), server: try .tls(.http1(), tlsConfiguration: tls),
+        let runtime = self.runtime
+        let upgrading = HTTPServerBuilder.http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: 1 << 20))) { request, _, _ in
+            Self.upgrade(request, runtime: runtime)
+        }
+        let app = Application(responder: Responder(runtime: runtime), server: try .tls(upgrading, tlsConfiguration: tls),
                               configuration: .init(address: .hostname(host, port: port)), logger: logger)
         try await app.run()
+    }
+
+    /// Accepts `exec` upgrades that offer a protocol we speak; the command starts once the
+    /// connection is a WebSocket, and a command that cannot start is reported on the error
+    /// channel, as the kubelet does.
+    static func upgrade(_ request: HTTPRequest, runtime: any PodRuntime) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        let pathAndQuery = request.path ?? ""
+        let pathPart = pathAndQuery.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
+        let parts = pathPart.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
+        guard parts.count == 4, parts[0] == "exec",
+              let chosen = RemoteCommandProtocol.negotiate(request.headerFields[values: .secWebSocketProtocol]) else { return .dontUpgrade }
+        let query = QueryParameters(pathAndQuery.contains("?") ? String(pathAndQuery.split(separator: "?", maxSplits: 1)[1]) : nil)
+        let (namespace, pod, container) = (parts[1], parts[2], parts[3])
+        let exec = ExecRequest(command: query.all("command"), tty: query.bool("tty"), stdin: query.bool("stdin"))
+        let (stdout, stderr) = (query.bool("stdout"), query.bool("stderr") && !exec.tty)
+        var headers = HTTPFields()
+        headers[.secWebSocketProtocol] = chosen
+        return .upgrade(headers) { inbound, outbound, _ in
+            let session: any ExecSession
+            do {
+                guard let sandbox = try await runtime.sandboxes().first(where: { $0.namespace == namespace && $0.name == pod }) else {
+                    throw AgentError("pod \"\(pod)\" in namespace \"\(namespace)\" is not running on this host")
+                }
+                guard !exec.command.isEmpty else { throw AgentError("you must specify at least one command for the container") }
+                session = try await runtime.exec(podUID: sandbox.podUID, container: container, exec)
+            } catch {
+                try await outbound.writeBinaryMessage(ByteBuffer(bytes: [3] + RemoteCommandStream.failure("\(error)").serialized()))
+                return
+            }
+            try await RemoteCommandStream.serve(session, command: exec.command, stdout: stdout, stderr: stderr, inbound: inbound, outbound: outbound)
+        }
     }
 }

@@ -28,6 +28,11 @@ public actor FakePodRuntime: PodRuntime {
         ExecResult(exitCode: 0, output: "")
     }
 
+    /// Nothing runs, so there is nothing to attach to.
+    public func exec(podUID: String, container: String, _ request: ExecRequest) throws -> any ExecSession {
+        throw FakeRuntimeError("the fake runtime runs no processes")
+    }
+
     /// The container shows as killed (exit 137).
     public func stopContainer(podUID: String, container: String, gracePeriod: Duration) {
         guard var sandbox = byPod[podUID], let index = sandbox.containers.firstIndex(where: { $0.name == container }),

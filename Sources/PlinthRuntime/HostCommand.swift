@@ -29,27 +29,16 @@ enum HostCommand {
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw Failure(description: "pipe: \(String(cString: strerror(errno)))") }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        if captureOutput {
-            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-            posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let pid: pid_t
+        do {
+            pid = try spawn(path, arguments, stdin: nil, stdout: captureOutput ? fds[1] : nil, stderr: captureOutput ? fds[1] : nil)
+        } catch {
+            close(fds[0])
+            close(fds[1])
+            throw error
         }
-        // Nothing else the parent holds open (the API server's or the agent's listening sockets,
-        // connections, files) may live on in the tool or in what it leaves running.
-        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
         close(fds[1])
         defer { close(fds[0]) }
-        guard spawned == 0 else { throw Failure(description: "\(path): \(String(cString: strerror(spawned)))") }
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 8192)
         while true {
@@ -58,14 +47,40 @@ enum HostCommand {
             if n < 0 && errno == EINTR { continue }
             break
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let code = wait(pid)
         let output = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if code != 0 && !allowFailure {
             throw Failure(description: "\((path as NSString).lastPathComponent) \(arguments.joined(separator: " ")): \(output.isEmpty ? "exit status \(code)" : output)")
         }
         return (code, output)
+    }
+
+    /// Starts `path` with the given descriptors as its standard streams (nil: /dev/null) and
+    /// nothing else inherited; returns its pid, for `wait`.
+    static func spawn(_ path: String, _ arguments: [String], stdin: Int32?, stdout: Int32?, stderr: Int32?) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for (target, fd, flags) in [(Int32(0), stdin, O_RDONLY), (1, stdout, O_WRONLY), (2, stderr, O_WRONLY)] {
+            if let fd { posix_spawn_file_actions_adddup2(&actions, fd, target) }
+            else { posix_spawn_file_actions_addopen(&actions, target, "/dev/null", flags, 0) }
+        }
+        // Nothing else the parent holds open (the API server's or the agent's listening sockets,
+        // connections, files) may live on in the tool or in what it leaves running.
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw Failure(description: "\(path): \(String(cString: strerror(spawned)))") }
+        return pid
+    }
+
+    /// Blocks until `pid` ends; its exit code, or 128 + the signal that ended it.
+    static func wait(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     /// The first of `candidates` that exists and is executable.

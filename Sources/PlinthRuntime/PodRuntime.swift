@@ -35,6 +35,10 @@ public protocol PodRuntime: Sendable {
     /// ExecSync; exec probes use it).
     func execSync(podUID: String, container: String, command: [String], timeout: Duration) async throws -> ExecResult
 
+    /// Starts `request.command` in the container's current run with its streams attached (CRI's
+    /// streaming Exec, behind `kubectl exec` and `kubectl cp`).
+    func exec(podUID: String, container: String, _ request: ExecRequest) async throws -> any ExecSession
+
     /// Stops the container's current run (SIGTERM, then SIGKILL after `gracePeriod`); it then
     /// shows as exited, and the agent restarts it as its pod's `restartPolicy` says.
     func stopContainer(podUID: String, container: String, gracePeriod: Duration) async throws

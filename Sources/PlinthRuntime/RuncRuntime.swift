@@ -212,6 +212,20 @@ public actor RuncRuntime: PodRuntime {
         return ExecResult(exitCode: code, output: output, timedOut: code == 137 || code == 128 + 9)
     }
 
+    public func exec(podUID: String, container: String, _ request: ExecRequest) throws -> any ExecSession {
+        guard let run = newestRun(podUID: podUID, container: container),
+              FileManager.default.fileExists(atPath: run.bundle + "/started"),
+              !FileManager.default.fileExists(atPath: run.bundle + "/exit") else {
+            throw RuncRuntimeError("container not found (\"\(container)\")")
+        }
+        // runc's own messages go to a log, not into the command's stderr.
+        let scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent("plinth-exec-\(UUID().uuidString.prefix(13))")
+        var arguments = ["--root", runcRoot, "--log", scratch + ".log", "--log-format", "json", "exec"]
+        if request.tty { arguments += ["--tty", "--env", "TERM=xterm"] }
+        return try HostExecSession(path: runc, arguments: arguments + [run.id] + request.command, tty: request.tty,
+                                   stdin: request.stdin, toolLog: scratch + ".log")
+    }
+
     public func stopContainer(podUID: String, container: String, gracePeriod: Duration) async throws {
         guard let run = newestRun(podUID: podUID, container: container),
               !FileManager.default.fileExists(atPath: run.bundle + "/exit") else { return }

@@ -10,7 +10,9 @@ import Testing
 /// period and leaves no mount or directory behind; a Deployment rolls out and Jobs complete or
 /// fail on real containers; `kubectl logs` (follow, tail, timestamps, previous) reads containers'
 /// output through the agent's endpoint; exec readiness and liveness probes decide readiness and
-/// restart a sick container. The host carries a taint only this test's pods tolerate.
+/// restart a sick container; `kubectl exec` (with and without a TTY, stdin, exit codes) and
+/// `kubectl cp` reach containers through the API server and the agent. The host carries a taint
+/// only this test's pods tolerate.
 @Suite("runc host agent", .plinthServer)
 struct RuncAgentTests {
     static let tools = ["/usr/sbin/runc", "/usr/bin/docker-registry", "/bin/busybox"]
@@ -103,6 +105,36 @@ struct RuncAgentTests {
         // A long-running container is Running and ready.
         try poll("pod server Running") { try status("server").string("phase") == "Running" }
         #expect(try status("server")[path: ["containerStatuses"]]?.arrayValue?.first?["ready"]?.boolValue == true)
+
+        // kubectl exec over WebSocket: separate stdout and stderr, the exit code, stdin to its end.
+        let exec = try s.kubectl("exec", "server", "-n", ns, "--", "sh", "-c", "echo out; echo err >&2; exit 3")
+        #expect(exec.status == 3 && exec.stdout == "out\n" && exec.stderr.hasPrefix("err\n"), "\(exec.status) \(exec.stdout) \(exec.stderr)")
+        #expect(exec.stderr.contains("command terminated with exit code 3"), "\(exec.stderr)")
+        let echoed = try s.kubectl(["exec", "-i", "server", "-n", ns, "--", "wc", "-c"], stdin: String(repeating: "x", count: 100_000))
+        #expect(echoed.status == 0 && echoed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "100000", "\(echoed.stdout) \(echoed.stderr)")
+        let missingCommand = try s.kubectl("exec", "server", "-n", ns, "--", "no-such-command")
+        #expect(missingCommand.status == 1 && missingCommand.stderr.contains(#"exec: "no-such-command": executable file not found"#), "\(missingCommand.stderr)")
+        // With a TTY (kubectl needs a terminal of its own: `script` gives it one): the command
+        // sees a terminal of the size kubectl sent, and its exit code still comes back.
+        var terminalEnvironment = ProcessInfo.processInfo.environment
+        terminalEnvironment["KUBECONFIG"] = s.kubeconfig
+        terminalEnvironment["HOME"] = s.home
+        let terminal = try CommandResult.run("/usr/bin/script", ["-qec", "stty cols 91 rows 17; kubectl exec -it server -n \(ns) -- sh -c 'tty; stty size; exit 4'", "/dev/null"],
+                                             environment: terminalEnvironment, timeout: 60)
+        #expect(terminal.status == 4 && terminal.stdout.contains("/dev/pts/") && terminal.stdout.contains("17 91"), "\(terminal.status) \(terminal.stdout)")
+        // kubectl cp is tar over exec, both ways.
+        try "copied through exec\n".write(toFile: work + "/upload.txt", atomically: true, encoding: .utf8)
+        let up = try s.kubectl("cp", work + "/upload.txt", "\(ns)/server:/tmp/upload.txt")
+        #expect(up.status == 0, "\(up.stderr)")
+        let down = try s.kubectl("cp", "\(ns)/server:/tmp/upload.txt", work + "/download.txt")
+        #expect(down.status == 0, "\(down.stderr)")
+        #expect((try? String(contentsOfFile: work + "/download.txt", encoding: .utf8)) == "copied through exec\n")
+        // Exec needs `create` on pods/exec, which `view` does not grant: refused with upstream's
+        // words, as the stream's Status.
+        #expect(try s.kubectl("create", "rolebinding", "viewer", "-n", ns, "--clusterrole=view", "--serviceaccount=\(ns):default").status == 0)
+        let refused = try s.kubectl("exec", "server", "-n", ns, "--as", "system:serviceaccount:\(ns):default", "--", "true")
+        #expect(refused.status != 0 && refused.stderr.contains(#"pods "server" is forbidden: User "system:serviceaccount:\#(ns):default" cannot create resource "pods/exec" in API group "" in the namespace "\#(ns)""#),
+                "\(refused.stderr)")
 
         // A crashing container is restarted with a back-off.
         try poll("pod crasher in CrashLoopBackOff") {

@@ -1,8 +1,8 @@
 /// Decoded query parameters (`+` as space, percent-escapes), as Go's url.ParseQuery reads them.
-struct QueryParameters {
-    private(set) var values: [String: [String]] = [:]
+public struct QueryParameters: Sendable {
+    public private(set) var values: [String: [String]] = [:]
 
-    init(_ query: String?) {
+    public init(_ query: String?) {
         guard let query, !query.isEmpty else { return }
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -12,11 +12,14 @@ struct QueryParameters {
         }
     }
 
-    subscript(_ key: String) -> String? { values[key]?.first }
+    public subscript(_ key: String) -> String? { values[key]?.first }
+
+    /// Every value of a repeated key (`command=sh&command=-c`).
+    public func all(_ key: String) -> [String] { values[key] ?? [] }
 
     var keys: Dictionary<String, [String]>.Keys { values.keys }
 
-    func bool(_ key: String) -> Bool {
+    public func bool(_ key: String) -> Bool {
         guard let v = self[key] else { return false }
         return v == "true" || v == "1" || v == "True"
     }

@@ -3,18 +3,21 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// How the API server reaches host agents' HTTPS endpoints (for `pods/log`): it presents its
+/// How the API server reaches host agents' HTTPS endpoints (for `pods/log` and `pods/exec`): it presents its
 /// agent client certificate, signed by the cluster CA the agents trust, and does not check the
 /// agents' self-signed serving certificates (upstream's default without
 /// `--kubelet-certificate-authority`).
 public final class AgentConnections: Sendable {
     let client: HTTPClient
+    /// For WebSocket connections (`pods/exec`), which AsyncHTTPClient does not make.
+    let tls: TLSConfiguration
 
     public init(credentials: ServerCredentials) throws {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateVerification = .none
         tls.certificateChain = [.certificate(try NIOSSLCertificate(bytes: Array(credentials.agentClientCertificatePEM.utf8), format: .pem))]
         tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(credentials.agentClientKeyPEM.utf8), format: .pem))
+        self.tls = tls
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.timeout.connect = .seconds(5)
         configuration.decompression = .disabled
