@@ -30,7 +30,13 @@ enum RemoteCommandStream {
             }
             group.addTask {
                 for try await message in inbound.messages(maxSize: 16 << 20) {
-                    guard case .binary(var buffer) = message, let channel = buffer.readInteger(as: UInt8.self) else { continue }
+                    // The Python client sends text frames for str input (same channel byte first).
+                    var buffer: ByteBuffer
+                    switch message {
+                    case .binary(let b): buffer = b
+                    case .text(let t): buffer = ByteBuffer(string: t)
+                    }
+                    guard let channel = buffer.readInteger(as: UInt8.self) else { continue }
                     let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
                     switch channel {
                     case 0: await session.write(bytes)

@@ -129,6 +129,18 @@ struct RuncAgentTests {
         let down = try s.kubectl("cp", "\(ns)/server:/tmp/upload.txt", work + "/download.txt")
         #expect(down.status == 0, "\(down.stderr)")
         #expect((try? String(contentsOfFile: work + "/download.txt", encoding: .utf8)) == "copied through exec\n")
+        // The Python client's exec (v4.channel.k8s.io): output, an interactive shell, exit codes.
+        if PythonEnvironment.isInstalled {
+            var environment = ProcessInfo.processInfo.environment
+            environment["KUBECONFIG"] = s.kubeconfig
+            environment["HOME"] = s.home
+            environment["PLINTH_EXEC_NAMESPACE"] = ns
+            environment["PLINTH_EXEC_POD"] = "server"
+            environment["PYTHONDONTWRITEBYTECODE"] = "1"
+            let tests = PlinthServer.packageRoot.appendingPathComponent("Tests/python/test_pod_exec.py").path
+            let py = try CommandResult.run(PythonEnvironment.python, ["-m", "pytest", "-q", tests], environment: environment, timeout: 120)
+            #expect(py.status == 0, "pytest \(tests):\n\(py.stdout)\(py.stderr)")
+        }
         // Exec needs `create` on pods/exec, which `view` does not grant: refused with upstream's
         // words, as the stream's Status.
         #expect(try s.kubectl("create", "rolebinding", "viewer", "-n", ns, "--clusterrole=view", "--serviceaccount=\(ns):default").status == 0)
