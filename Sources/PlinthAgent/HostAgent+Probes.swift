@@ -65,6 +65,7 @@ extension HostAgent {
                 for await (k, o) in group { all[k] = o }
                 return all
             }
+            var changedPods: [String] = []
             for (k, spec, pod, _) in due {
                 guard let outcome = outcomes[k], var state = states[k] else { continue }
                 let changed = state.record(success: outcome.success, spec: spec, at: seconds(clock.now))
@@ -80,7 +81,7 @@ extension HostAgent {
                     try? await runtime.stopContainer(podUID: k.podUID, container: k.container, gracePeriod: .seconds(grace))
                     states[k] = nil
                 }
-                if changed { await queue.add(HostAgent.key(pod)) }
+                if changed { changedPods.append(HostAgent.key(pod)) }
             }
             // What the status shows: per container run, ready and started as the probes say.
             var seen: Set<String> = []
@@ -96,6 +97,8 @@ extension HostAgent {
                 await probeResults.set(podUID: k.podUID, container: k.container, current)
             }
             await probeResults.keep(seen)
+            // Only now that the results hold the change may the pods' syncs read them.
+            for key in changedPods { await queue.add(key) }
         }
         try? await http.shutdown()
     }

@@ -25,6 +25,9 @@ final class HostExecSession: ExecSession, @unchecked Sendable {
     private let toolLog: String?
 
     init(path: String, arguments: [String], tty: Bool, stdin: Bool, toolLog: String?) throws {
+        // A command that exits without reading all its input must not take this process down:
+        // writes to its pipe then fail with EPIPE instead of raising SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         (output, emit) = AsyncStream.makeStream(of: ExecOutput.self)
         self.tty = tty
         self.toolLog = toolLog

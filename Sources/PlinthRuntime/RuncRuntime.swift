@@ -243,7 +243,10 @@ public actor RuncRuntime: PodRuntime {
         let dir = podDir(podUID)
         guard let r = record(dir) else { return nil }
         let attempts = ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/containers/" + container)) ?? []).compactMap { Int($0) }.sorted()
-        guard let attempt = previous ? attempts.dropLast().last : attempts.last else { return nil }
+        // The previous run is the kubelet's lastState.terminated: the newest run that ended,
+        // which is the newest of all while a crashed container waits for its restart.
+        let newestEnded = attempts.last.map { FileManager.default.fileExists(atPath: dir + "/containers/\(container)/\($0)/exit") } ?? false
+        guard let attempt = previous ? (newestEnded ? attempts.last : attempts.dropLast().last) : attempts.last else { return nil }
         let path = logPath(r, container: container, attempt: attempt)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         return ContainerLogFile(path: path, exitMarker: dir + "/containers/\(container)/\(attempt)/exit")

@@ -36,6 +36,11 @@ struct CronScheduleTests {
     @Test func timeZones() throws {
         let berlin = TimeZone(identifier: "Europe/Berlin")!
         #expect(try next("0 9 * * *", after: "2026-11-22T00:00:00Z", zone: berlin) == "2026-11-22T08:00:00Z")
+        // Clocks go back at 02:00 EDT on 2026-11-01 in New York: 01:xx happens twice. From inside
+        // the first 01:30 the next 03:00 is EST (08:00Z), found without looping in the repeat.
+        let newYork = TimeZone(identifier: "America/New_York")!
+        #expect(try next("0 3 * * *", after: "2026-11-01T05:30:00Z", zone: newYork) == "2026-11-01T08:00:00Z")
+        #expect(try next("30 * * * *", after: "2026-11-01T05:45:00Z", zone: newYork) == "2026-11-01T06:30:00Z", "the second 01:30")
     }
 
     @Test func badSchedulesSayWhy() {

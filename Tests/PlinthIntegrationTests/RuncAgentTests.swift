@@ -112,6 +112,9 @@ struct RuncAgentTests {
         #expect(exec.stderr.contains("command terminated with exit code 3"), "\(exec.stderr)")
         let echoed = try s.kubectl(["exec", "-i", "server", "-n", ns, "--", "wc", "-c"], stdin: String(repeating: "x", count: 100_000))
         #expect(echoed.status == 0 && echoed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "100000", "\(echoed.stdout) \(echoed.stderr)")
+        // A command that ignores its input: the rest of it goes nowhere, and the agent lives on.
+        let ignoring = try s.kubectl(["exec", "-i", "server", "-n", ns, "--", "true"], stdin: String(repeating: "y", count: 1_000_000))
+        #expect(ignoring.status == 0, "\(ignoring.stderr)")
         let missingCommand = try s.kubectl("exec", "server", "-n", ns, "--", "no-such-command")
         #expect(missingCommand.status == 1 && missingCommand.stderr.contains(#"exec: "no-such-command": executable file not found"#), "\(missingCommand.stderr)")
         // With a TTY (kubectl needs a terminal of its own: `script` gives it one): the command

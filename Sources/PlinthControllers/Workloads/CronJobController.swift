@@ -88,26 +88,40 @@ public struct CronJobController: Reconciler {
             // The latest time the schedule fired that has not been acted on.
             var due: Date?
             var t = earliest
-            while let n = schedule.next(after: t, in: zone), n <= now { due = n; t = n }
-            if let due {
+            var missed = 0
+            while let n = schedule.next(after: t, in: zone), n <= now { due = n; t = n; missed += 1 }
+            if missed > 100 {
+                await context.event(cronJob, kind: "CronJob", apiVersion: "batch/v1", reason: "TooManyMissedTimes",
+                                    "too many missed start times: \(missed). Set or decrease .spec.startingDeadlineSeconds or check clock skew",
+                                    type: "Warning")
+            }
+            let dueStamp = due.map { RFC3339.format(seconds: Int64($0.timeIntervalSince1970)) }
+            if let due, let dueStamp {
                 let policy = cronJob.string("spec", "concurrencyPolicy") ?? "Allow"
                 if policy == "Forbid" && !active.isEmpty {
                     // Skipped; looked at again when the running Job finishes or at the next time.
                 } else {
                     if policy == "Replace" {
-                        for job in active {
+                        // Not the Job already made for this time (a status write not yet in the cache
+                        // shows the time as due again).
+                        for job in active where job.string("metadata", "annotations", Self.scheduledTimestampAnnotation) != dueStamp {
                             guard let jobName = job.string("metadata", "name") else { continue }
                             _ = try? await context.registry.delete(jobs, namespace: namespace, name: jobName,
                                                                    options: DeleteOptions(propagationPolicy: "Background"), write: context.options)
                             await context.event(cronJob, kind: "CronJob", apiVersion: "batch/v1", reason: "SuccessfulDelete", "Deleted job \(jobName)")
                         }
-                        active = []
+                        active = active.filter { $0.string("metadata", "annotations", Self.scheduledTimestampAnnotation) == dueStamp }
                     }
-                    if let job = await createJob(cronJob, scheduled: due) { active.append(job) }
-                    lastSchedule = RFC3339.format(seconds: Int64(due.timeIntervalSince1970))
+                    // The time counts as scheduled only once its Job exists; otherwise it is tried again.
+                    if let job = await createJob(cronJob, scheduled: due) {
+                        if !active.contains(where: { $0.string("metadata", "uid") == job.string("metadata", "uid") }) { active.append(job) }
+                        lastSchedule = dueStamp
+                    } else {
+                        again = .seconds(1)
+                    }
                 }
             }
-            if let n = schedule.next(after: now, in: zone) { again = .milliseconds(max(100, Int64(n.timeIntervalSince(now) * 1000) + 100)) }
+            if again == nil, let n = schedule.next(after: now, in: zone) { again = .milliseconds(max(100, Int64(n.timeIntervalSince(now) * 1000) + 100)) }
         }
 
         let successes = owned.filter { Self.finished($0) == "Complete" }.compactMap { $0.string("status", "completionTime") }

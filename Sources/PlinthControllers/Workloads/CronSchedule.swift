@@ -93,8 +93,10 @@ public struct CronSchedule: Sendable, Equatable {
                 continue
             }
             if !hours.contains(c.hour ?? 0) {
-                let hourStart = calendar.date(from: DateComponents(year: c.year, month: c.month, day: c.day, hour: c.hour)) ?? t
-                t = calendar.date(byAdding: .hour, value: 1, to: hourStart) ?? limit
+                // Forward to the next hour by elapsed time: rebuilding the hour from its
+                // components would land on the first of a repeated hour when clocks go back,
+                // and never leave it.
+                t = t.addingTimeInterval(Double(60 - (c.minute ?? 0)) * 60)
                 continue
             }
             if !minutes.contains(c.minute ?? 0) {

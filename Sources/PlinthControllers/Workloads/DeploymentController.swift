@@ -111,7 +111,13 @@ public struct DeploymentController: Reconciler {
         let after = DeploymentRollout(deployment: deployment, replicaSets: current)
         let status = after.status(now: Timestamp.now(), nowSeconds: seconds, created: created)
         do {
-            let written = try await context.writeStatus(deployments, namespace: namespace, name: name, uid: deployment.string("metadata", "uid")) { _ in status }
+            let written = try await context.writeStatus(deployments, namespace: namespace, name: name, uid: deployment.string("metadata", "uid")) { latest in
+                // The collision count only grows, and may have grown since this look began.
+                var next = status
+                let stored = latest[path: ["status", "collisionCount"]]?.intValue ?? 0
+                if stored > (next["collisionCount"]?.intValue ?? 0) { next["collisionCount"] = .int(stored) }
+                return next
+            }
             if let revision = after.newReplicaSet.map(DeploymentRollout.revision), revision > 0,
                written.object.string("metadata", "annotations", DeploymentRollout.revisionAnnotation) != String(revision) {
                 _ = try await context.registry.guaranteedUpdate(deployments, namespace: namespace, name: name, precondition: nil,
