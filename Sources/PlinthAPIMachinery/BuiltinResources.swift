@@ -75,6 +75,8 @@ public enum BuiltinResources {
 
     static let others: [ResourceType] = [
         .init(group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases", namespaced: true),
+        .init(group: "policy", version: "v1", kind: "PodDisruptionBudget", plural: "poddisruptionbudgets", namespaced: true,
+              shortNames: ["pdb"], subresources: [status("PodDisruptionBudget", "policy", "v1")], tracksGeneration: true),
         .init(group: "events.k8s.io", version: "v1", kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"]),
         .init(group: "rbac.authorization.k8s.io", version: "v1", kind: "Role", plural: "roles", namespaced: true, nameRule: .pathSegment),
         .init(group: "rbac.authorization.k8s.io", version: "v1", kind: "RoleBinding", plural: "rolebindings", namespaced: true, nameRule: .pathSegment),

@@ -65,6 +65,9 @@ extension APIServerCore {
             if info.subresource == "binding", r.group.isEmpty, r.plural == "pods", let name = info.name, let namespace {
                 return (verb, try await bindPod(request, namespace: namespace, name: name, options: options))
             }
+            if info.subresource == "eviction", r.group.isEmpty, r.plural == "pods", let name = info.name, let namespace {
+                return (verb, try await evictPod(request, namespace: namespace, name: name, options: options))
+            }
             if info.subresource == "exec", r.group.isEmpty, r.plural == "pods", let name = info.name, let namespace {
                 // SPDY (kubectl's fallback when the WebSocket upgrade was refused) is not served.
                 _ = try await podExecLocation(namespace: namespace, name: name, query: query)

@@ -263,9 +263,10 @@ public struct HostAgent: Service {
         }
     }
 
-    /// Runs the pod's sandbox and starts each container that has not started, or has exited and
-    /// must run again under the pod's `restartPolicy` (after its back-off), pulling its image as
-    /// `imagePullPolicy` says; records upstream's Events on the way.
+    /// Runs the pod's sandbox, its init containers one after another, then starts each
+    /// container that has not started, or has exited and must run again under the pod's
+    /// `restartPolicy` (after its back-off), pulling its image as `imagePullPolicy` says; records
+    /// upstream's Events on the way.
     func start(_ pod: JSON, uid: String, existing: SandboxStatus?) async throws -> SandboxStatus {
         let namespace = pod.string("metadata", "namespace") ?? "", name = pod.string("metadata", "name") ?? ""
         var sandbox: SandboxStatus
@@ -274,58 +275,89 @@ public struct HostAgent: Service {
                                                                   hostname: pod.string("spec", "hostname") ?? name, runtimeHandler: runtime.handler))
         }
         let restartPolicy = pod.string("spec", "restartPolicy") ?? "Always"
+        // Init containers run one at a time, in order, each to a successful end, before any
+        // other container starts; a failed one is retried (after its back-off) unless the
+        // pod's restartPolicy is Never, which fails the pod.
+        for c in pod[path: ["spec", "initContainers"]]?.arrayValue ?? [] {
+            guard let cname = c.string("name") else { continue }
+            var attempt = 0
+            if let current = sandbox.container(cname) {
+                guard case .exited(let code, _, _, _) = current.state else { return sandbox }
+                if code == 0 { continue }
+                guard restartPolicy != "Never", await mayRestart(cname, pod: pod, uid: uid) else { return sandbox }
+                attempt = current.attempt + 1
+            }
+            try await launch(c, pod: pod, uid: uid, attempt: attempt, fieldPath: "spec.initContainers{\(cname)}", into: &sandbox)
+            return sandbox
+        }
         for c in pod[path: ["spec", "containers"]]?.arrayValue ?? [] {
             guard let cname = c.string("name") else { continue }
-            let key = uid + "/" + cname, fieldPath = "spec.containers{\(cname)}"
             var attempt = 0
             if let current = sandbox.container(cname) {
                 guard case .exited(let code, _, _, _) = current.state else { continue }
                 guard restartPolicy == "Always" || (restartPolicy == "OnFailure" && code != 0) else { continue }
-                guard await backOff.mayTry(key) else {
-                    let delay = Int((await backOff.remaining(key)).components.seconds) + 1
-                    await backOff.show(key, .init(reason: "CrashLoopBackOff",
-                                                  message: "back-off \(delay)s restarting failed container=\(cname) pod=\(name)_\(namespace)(\(uid))"))
-                    continue
-                }
+                guard await mayRestart(cname, pod: pod, uid: uid) else { continue }
                 attempt = current.attempt + 1
             }
-            let image = c.string("image") ?? ""
-            guard await backOff.mayTry(key) else {
-                await backOff.show(key, .init(reason: "ImagePullBackOff", message: "Back-off pulling image \"\(image)\""))
-                continue
-            }
-            let policy = ImagePullPolicy(rawValue: c.string("imagePullPolicy") ?? "") ?? .ifNotPresent
-            do {
-                let began = ContinuousClock.now
-                if policy == .always { await record(pod, reason: "Pulling", message: "Pulling image \"\(image)\"", fieldPath: fieldPath) }
-                let outcome = try await runtime.ensureImage(image, policy: policy, credentials: [:])
-                if outcome.pulled {
-                    let (seconds, attoseconds) = (ContinuousClock.now - began).components
-                    let took = GoDuration.format(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-                    await record(pod, reason: "Pulled", message: "Successfully pulled image \"\(image)\" in \(took) (\(took) including waiting). Image size: \(outcome.size) bytes.", fieldPath: fieldPath)
-                } else if policy != .always {
-                    await record(pod, reason: "Pulled", message: "Container image \"\(image)\" already present on machine", fieldPath: fieldPath)
-                }
-            } catch let e as ImagePullError {
-                await backOff.failed(key, wait: .init(reason: e.reason.rawValue, message: e.description))
-                await record(pod, reason: "Failed", message: "Failed to pull image \"\(image)\": \(e.description)", fieldPath: fieldPath, type: "Warning")
-                await record(pod, reason: "Failed", message: "Error: \(e.reason.rawValue)", fieldPath: fieldPath, type: "Warning")
-                continue
-            }
-            let spec: ContainerSpec
-            do { spec = try await containerSpec(c, pod: pod, attempt: attempt) } catch {
-                await backOff.show(key, .init(reason: "CreateContainerConfigError", message: "\(error)"))
-                await record(pod, reason: "Failed", message: "Error: \(error)", fieldPath: fieldPath, type: "Warning")
-                continue
-            }
-            if attempt > 0 { await backOff.failed(key, wait: nil) } else { await backOff.succeeded(key) }
-            let started = try await runtime.startContainer(spec, podUID: uid)
-            sandbox.containers.removeAll { $0.name == cname }
-            sandbox.containers.append(started)
-            await record(pod, reason: "Created", message: "Created container: \(cname)", fieldPath: fieldPath)
-            await record(pod, reason: "Started", message: "Started container \(cname)", fieldPath: fieldPath)
+            try await launch(c, pod: pod, uid: uid, attempt: attempt, fieldPath: "spec.containers{\(cname)}", into: &sandbox)
         }
         return sandbox
+    }
+
+    /// Whether an exited container's back-off has passed; if not, shows `CrashLoopBackOff`.
+    func mayRestart(_ cname: String, pod: JSON, uid: String) async -> Bool {
+        let key = uid + "/" + cname
+        guard await backOff.mayTry(key) else {
+            let delay = Int((await backOff.remaining(key)).components.seconds) + 1
+            let (namespace, name) = (pod.string("metadata", "namespace") ?? "", pod.string("metadata", "name") ?? "")
+            await backOff.show(key, .init(reason: "CrashLoopBackOff",
+                                          message: "back-off \(delay)s restarting failed container=\(cname) pod=\(name)_\(namespace)(\(uid))"))
+            return false
+        }
+        return true
+    }
+
+    /// Pulls container `c`'s image as its `imagePullPolicy` says and starts its run `attempt`,
+    /// recording upstream's Events; a pull or configuration failure is shown as the container's
+    /// waiting reason instead.
+    func launch(_ c: JSON, pod: JSON, uid: String, attempt: Int, fieldPath: String, into sandbox: inout SandboxStatus) async throws {
+        guard let cname = c.string("name") else { return }
+        let key = uid + "/" + cname
+        let image = c.string("image") ?? ""
+        guard await backOff.mayTry(key) else {
+            await backOff.show(key, .init(reason: "ImagePullBackOff", message: "Back-off pulling image \"\(image)\""))
+            return
+        }
+        let policy = ImagePullPolicy(rawValue: c.string("imagePullPolicy") ?? "") ?? .ifNotPresent
+        do {
+            let began = ContinuousClock.now
+            if policy == .always { await record(pod, reason: "Pulling", message: "Pulling image \"\(image)\"", fieldPath: fieldPath) }
+            let outcome = try await runtime.ensureImage(image, policy: policy, credentials: [:])
+            if outcome.pulled {
+                let (seconds, attoseconds) = (ContinuousClock.now - began).components
+                let took = GoDuration.format(nanoseconds: seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+                await record(pod, reason: "Pulled", message: "Successfully pulled image \"\(image)\" in \(took) (\(took) including waiting). Image size: \(outcome.size) bytes.", fieldPath: fieldPath)
+            } else if policy != .always {
+                await record(pod, reason: "Pulled", message: "Container image \"\(image)\" already present on machine", fieldPath: fieldPath)
+            }
+        } catch let e as ImagePullError {
+            await backOff.failed(key, wait: .init(reason: e.reason.rawValue, message: e.description))
+            await record(pod, reason: "Failed", message: "Failed to pull image \"\(image)\": \(e.description)", fieldPath: fieldPath, type: "Warning")
+            await record(pod, reason: "Failed", message: "Error: \(e.reason.rawValue)", fieldPath: fieldPath, type: "Warning")
+            return
+        }
+        let spec: ContainerSpec
+        do { spec = try await containerSpec(c, pod: pod, attempt: attempt) } catch {
+            await backOff.show(key, .init(reason: "CreateContainerConfigError", message: "\(error)"))
+            await record(pod, reason: "Failed", message: "Error: \(error)", fieldPath: fieldPath, type: "Warning")
+            return
+        }
+        if attempt > 0 { await backOff.failed(key, wait: nil) } else { await backOff.succeeded(key) }
+        let started = try await runtime.startContainer(spec, podUID: uid)
+        sandbox.containers.removeAll { $0.name == cname }
+        sandbox.containers.append(started)
+        await record(pod, reason: "Created", message: "Created container: \(cname)", fieldPath: fieldPath)
+        await record(pod, reason: "Started", message: "Started container \(cname)", fieldPath: fieldPath)
     }
 
     /// What the runtime needs to start container `c`: command line, environment with

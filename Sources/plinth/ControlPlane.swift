@@ -70,6 +70,7 @@ enum ControlPlane {
             ReconcilerService(core: core, reconciler: try JobController(context: workload("job-controller")), logger: logger),
             ReconcilerService(core: core, reconciler: try CronJobController(context: workload("cronjob-controller")), logger: logger),
             ReconcilerService(core: core, reconciler: try EndpointsController(context: workload("endpoints-controller")), logger: logger),
+            ReconcilerService(core: core, reconciler: try DisruptionController(context: workload("disruption-controller")), logger: logger),
         ]
         let readyWatcher = ReadyAnnouncer(core: core, announce: announce, kubeconfigPath: kubeconfigPath, role: role, started: started)
         // The audit log is first so it stops last, after everything that records into it.

@@ -151,6 +151,35 @@ struct RuncAgentTests {
         #expect(refused.status != 0 && refused.stderr.contains(#"pods "server" is forbidden: User "system:serviceaccount:\#(ns):default" cannot create resource "pods/exec" in API group "" in the namespace "\#(ns)""#),
                 "\(refused.stderr)")
 
+        // Init containers run in order to their end before the containers start; one that fails
+        // under restartPolicy Never fails the pod, and its containers never start.
+        func initPod(_ name: String, second: String) -> String {
+            """
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "\(name)", "namespace": "\(ns)"},
+             "spec": {"restartPolicy": "Never", "nodeSelector": {"\(taint)": "\(ns)"}, "terminationGracePeriodSeconds": 1,
+                      "tolerations": [{"key": "\(taint)", "operator": "Exists"}],
+                      "initContainers": [{"name": "one", "image": "\(image)", "command": ["sh", "-c", "echo first"]},
+                                         {"name": "two", "image": "\(image)", "command": ["sh", "-c", "\(second)"]}],
+                      "containers": [{"name": "c", "image": "\(image)", "command": ["sh", "-c", "echo main"]}]}}
+            """
+        }
+        for p in [initPod("inits", second: "echo second"), initPod("badinit", second: "exit 7")] {
+            #expect(try s.kubectl(["apply", "-f", "-"], stdin: p).status == 0)
+        }
+        try poll("pod inits Succeeded") { try status("inits").string("phase") == "Succeeded" }
+        let inits = try status("inits")
+        #expect(inits[path: ["initContainerStatuses"]]?.arrayValue?.map { $0.string("state", "terminated", "reason") ?? "" } == ["Completed", "Completed"])
+        let initStarts = (inits[path: ["initContainerStatuses"]]?.arrayValue ?? []).map { $0.string("state", "terminated", "finishedAt") ?? "" }
+        let mainStart = inits[path: ["containerStatuses"]]?.arrayValue?.first?.string("state", "terminated", "startedAt") ?? ""
+        #expect(initStarts.allSatisfy { !$0.isEmpty && $0 <= mainStart }, "\(initStarts) \(mainStart)")
+        #expect(try s.kubectl("logs", "inits", "-n", ns, "-c", "two").stdout == "second\n")
+        try poll("pod badinit Failed") { try status("badinit").string("phase") == "Failed" }
+        let bad = try status("badinit")
+        #expect(bad[path: ["initContainerStatuses"]]?.arrayValue?.last?[path: ["state", "terminated", "exitCode"]]?.intValue == 7)
+        #expect(bad[path: ["containerStatuses"]]?.arrayValue?.first?.string("state", "waiting", "reason") == "PodInitializing")
+        #expect(bad[path: ["conditions"]]?.arrayValue?.first { $0.string("type") == "Initialized" }?.string("reason") == "ContainersNotInitialized")
+        #expect(try s.kubectl("get", "pod", "badinit", "-n", ns).stdout.contains("Init:Error"))
+
         // A crashing container is restarted with a back-off.
         try poll("pod crasher in CrashLoopBackOff") {
             let c = try status("crasher")[path: ["containerStatuses"]]?.arrayValue?.first

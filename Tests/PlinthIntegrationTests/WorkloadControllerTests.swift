@@ -255,4 +255,58 @@ struct WorkloadControllerTests {
             #expect(try s.kubectl("delete", "cronjob", "tick", "-n", ns).status == 0)
         }
     }
+
+    /// `kubectl drain` cordons a host and evicts its pods through the eviction subresource: a
+    /// PodDisruptionBudget that allows no disruption holds them (429 with upstream's message);
+    /// one that allows a disruption lets them go one at a time, and the Deployment brings them
+    /// back on the other host.
+    @Test func drainEvictsWithinTheDisruptionBudget() throws {
+        let s = try sharedServer()
+        let ns = try s.makeNamespace("drain")
+        let (first, second) = ("drain-a-\(ns)", "drain-b-\(ns)")
+        func host(_ node: String) throws -> RunningCommand {
+            try s.startAgent(["--name", node, "--runtime", "fake", "--cpu", "8", "--memory", "16Gi",
+                              "--label", "\(Self.taint)=\(ns)", "--register-with-taints", "\(Self.taint)=\(ns):NoSchedule"])
+        }
+        let a = try host(first)
+        var b: RunningCommand?
+        defer {
+            a.stop()
+            b?.stop()
+            _ = try? s.kubectl("delete", "node", first, second, "--wait=false")
+        }
+        try apply(s, """
+            {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "\(ns)"},
+             "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}}, "template": \(template(ns, labels: #"{"app": "web"}"#))}}
+            """)
+        let rolled = try s.kubectl("rollout", "status", "deployment/web", "-n", ns, "--timeout=60s")
+        #expect(rolled.status == 0, "\(rolled.stderr)")
+        b = try host(second)
+        try poll("node \(second) Ready") {
+            try get(s, "get", "node", second, "-o", #"jsonpath={.status.conditions[?(@.type=="Ready")].status}"#) == "True"
+        }
+        let nodesOfWeb = { try get(s, "get", "pods", "-n", ns, "-l", "app=web", "--field-selector", "status.phase=Running", "-o", "jsonpath={.items[*].spec.nodeName}") }
+        #expect(try nodesOfWeb() == [first, first, first].joined(separator: " "))
+
+        // A budget that needs all three: nothing may go.
+        try apply(s, """
+            {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "web", "namespace": "\(ns)"},
+             "spec": {"minAvailable": 3, "selector": {"matchLabels": {"app": "web"}}}}
+            """)
+        try poll("budget web observed") {
+            try get(s, "get", "pdb", "web", "-n", ns, "-o", "jsonpath={.status.currentHealthy}/{.status.desiredHealthy}/{.status.disruptionsAllowed}") == "3/3/0"
+        }
+        let held = try s.kubectl("drain", first, "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=3s")
+        #expect(held.status != 0 && held.stderr.contains("Cannot evict pod as it would violate the pod's disruption budget."), "\(held.stderr)")
+        #expect(try get(s, "get", "node", first, "-o", "jsonpath={.spec.unschedulable}") == "true")
+        #expect(try nodesOfWeb() == [first, first, first].joined(separator: " "))
+
+        // One disruption at a time: the pods move to the other host.
+        let patched = try s.kubectl("patch", "pdb", "web", "-n", ns, "--type=merge", "-p", #"{"spec": {"minAvailable": 2}}"#)
+        #expect(patched.status == 0, "\(patched.stderr)")
+        let drained = try s.kubectl(["drain", first, "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=90s"], timeout: 120)
+        #expect(drained.status == 0 && drained.stdout.contains("node/\(first) drained"), "\(drained.stdout)\(drained.stderr)")
+        try poll("web back at 3 on \(second)") { try nodesOfWeb() == [second, second, second].joined(separator: " ") }
+        #expect(try s.kubectl("delete", "deployment,pdb", "web", "-n", ns).status == 0)
+    }
 }
