@@ -42,10 +42,19 @@ struct WorkloadControllerTests {
             agent.stop()
             _ = try? s.kubectl("delete", "node", node, "--wait=false")
         }
-        try poll("node \(node) Ready") {
-            try get(s, "get", "node", node, "-o", #"jsonpath={.status.conditions[?(@.type=="Ready")].status}"#) == "True"
-        }
+        try waitReady(s, node, agent)
         try body()
+    }
+
+    /// Waits for the agent's Node to be Ready; a timeout reports what the agent printed.
+    func waitReady(_ s: PlinthServer, _ node: String, _ agent: RunningCommand) throws {
+        do {
+            try poll("node \(node) Ready", timeout: 60) {
+                try get(s, "get", "node", node, "-o", #"jsonpath={.status.conditions[?(@.type=="Ready")].status}"#) == "True"
+            }
+        } catch {
+            throw TestFailure("\(error); the agent printed:\n\(agent.output.suffix(3000))")
+        }
     }
 
     @Test func deploymentRollsOutRollsBackScalesAndGoes() throws {
@@ -281,10 +290,9 @@ struct WorkloadControllerTests {
             """)
         let rolled = try s.kubectl("rollout", "status", "deployment/web", "-n", ns, "--timeout=60s")
         #expect(rolled.status == 0, "\(rolled.stderr)")
-        b = try host(second)
-        try poll("node \(second) Ready") {
-            try get(s, "get", "node", second, "-o", #"jsonpath={.status.conditions[?(@.type=="Ready")].status}"#) == "True"
-        }
+        let started = try host(second)
+        b = started
+        try waitReady(s, second, started)
         let nodesOfWeb = { try get(s, "get", "pods", "-n", ns, "-l", "app=web", "--field-selector", "status.phase=Running", "-o", "jsonpath={.items[*].spec.nodeName}") }
         #expect(try nodesOfWeb() == [first, first, first].joined(separator: " "))
 
