@@ -370,18 +370,7 @@ public struct HostAgent: Service {
             if let value = e.string("value") { env.append((name, value)); continue }
             guard let from = e["valueFrom"] else { env.append((name, "")); continue }
             if let field = from.string("fieldRef", "fieldPath") {
-                let value: String?
-                switch field {
-                case "metadata.name", "metadata.namespace", "metadata.uid": value = pod.string("metadata", String(field.dropFirst(9)))
-                case "spec.nodeName", "spec.serviceAccountName": value = pod.string("spec", String(field.dropFirst(5)))
-                case "status.hostIP": value = config.address
-                case "status.podIP": value = pod.string("status", "podIP") ?? ""
-                default:
-                    if field.hasPrefix("metadata.labels['"), field.hasSuffix("']") { value = pod.string("metadata", "labels", String(field.dropFirst(17).dropLast(2))) ?? "" }
-                    else if field.hasPrefix("metadata.annotations['"), field.hasSuffix("']") { value = pod.string("metadata", "annotations", String(field.dropFirst(22).dropLast(2))) ?? "" }
-                    else { value = nil }
-                }
-                guard let value else { throw ClientError("unsupported fieldRef \(field) for env \(name)") }
+                guard let value = fieldValue(field, pod: pod) else { throw ClientError("unsupported fieldRef \(field) for env \(name)") }
                 env.append((name, value))
             } else if let ref = from["configMapKeyRef"] ?? from["secretKeyRef"] {
                 let secret = from["secretKeyRef"] != nil
@@ -402,11 +391,32 @@ public struct HostAgent: Service {
         func quantity(_ section: String, _ resource: String) -> Quantity? {
             c[path: ["resources", section, resource]]?.stringValue.flatMap { Quantity($0) }
         }
-        return ContainerSpec(name: c.string("name") ?? "", image: c.string("image") ?? "",
+        var spec = ContainerSpec(name: c.string("name") ?? "", image: c.string("image") ?? "",
                              command: (c["command"]?.arrayValue ?? []).compactMap(\.stringValue),
                              args: (c["args"]?.arrayValue ?? []).compactMap(\.stringValue), workingDir: c.string("workingDir"),
                              env: env, attempt: attempt, memoryLimitBytes: quantity("limits", "memory")?.value,
                              cpuLimitMillis: quantity("limits", "cpu")?.milliValue, cpuRequestMillis: quantity("requests", "cpu")?.milliValue)
+        spec.mounts = try await prepareVolumes(for: c, pod: pod)
+        return spec
+    }
+
+    /// A pod field as `fieldRef` names it (env and downward API volumes); nil for a field the
+    /// downward API does not offer.
+    func fieldValue(_ field: String, pod: JSON) -> String? {
+        switch field {
+        case "metadata.name", "metadata.namespace", "metadata.uid": return pod.string("metadata", String(field.dropFirst(9)))
+        case "spec.nodeName", "spec.serviceAccountName": return pod.string("spec", String(field.dropFirst(5)))
+        case "status.hostIP": return config.address
+        case "status.podIP": return pod.string("status", "podIP") ?? ""
+        case "metadata.labels", "metadata.annotations":
+            // The downward API's `key="value"` lines, sorted by key.
+            let map = pod[path: ["metadata", String(field.dropFirst(9))]]?.objectValue ?? JSONObject()
+            return map.map { k, v in "\(k)=\(String(reflecting: v.stringValue ?? ""))" }.sorted().joined(separator: "\n")
+        default:
+            if field.hasPrefix("metadata.labels['"), field.hasSuffix("']") { return pod.string("metadata", "labels", String(field.dropFirst(17).dropLast(2))) ?? "" }
+            if field.hasPrefix("metadata.annotations['"), field.hasSuffix("']") { return pod.string("metadata", "annotations", String(field.dropFirst(22).dropLast(2))) ?? "" }
+            return nil
+        }
     }
 
     /// Stops the pod's containers within its grace period, then deletes the pod for good

@@ -28,6 +28,9 @@ public actor FakePodRuntime: PodRuntime {
         ExecResult(exitCode: 0, output: "")
     }
 
+    /// Nothing runs, so volumes need no files.
+    public func writeVolume(podUID: String, name: String, _ contents: VolumeContents) {}
+
     /// Nothing runs, so there is nothing to attach to.
     public func exec(podUID: String, container: String, _ request: ExecRequest) throws -> any ExecSession {
         throw FakeRuntimeError("the fake runtime runs no processes")

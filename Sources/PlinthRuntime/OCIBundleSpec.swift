@@ -20,6 +20,8 @@ enum OCIBundleSpec {
         /// Files bind-mounted over the image's `/etc/hosts`, `/etc/hostname`, `/etc/resolv.conf`.
         var etcFiles: [(target: String, source: String)]
         var cgroupsPath: String
+        /// Pod volumes bind-mounted into the container.
+        var volumes: [(target: String, source: String, readOnly: Bool)] = []
     }
 
     /// The process's argv, or nil when neither the pod nor the image says what to run.
@@ -75,6 +77,10 @@ enum OCIBundleSpec {
         ]
         for f in i.etcFiles {
             mounts.append(["destination": .string(f.target), "type": "bind", "source": .string(f.source), "options": ["rbind", "rprivate", "rw"]])
+        }
+        for v in i.volumes {
+            mounts.append(["destination": .string(v.target), "type": "bind", "source": .string(v.source),
+                           "options": ["rbind", "rprivate", v.readOnly ? "ro" : "rw"]])
         }
         return [
             "ociVersion": "1.0.2",

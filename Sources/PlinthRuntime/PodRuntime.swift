@@ -21,6 +21,10 @@ public protocol PodRuntime: Sendable {
     /// Creates the pod's sandbox, or returns it if it exists.
     func runSandbox(_ spec: PodSandboxSpec) async throws -> SandboxStatus
 
+    /// Makes the pod's volume `name` hold `contents` (an empty directory is kept once made; files
+    /// are replaced), for containers to mount.
+    func writeVolume(podUID: String, name: String, _ contents: VolumeContents) async throws
+
     /// Creates and starts one container in the pod's sandbox; returns its status.
     func startContainer(_ spec: ContainerSpec, podUID: String) async throws -> RuntimeContainerStatus
 

@@ -180,7 +180,20 @@ public actor RuncRuntime: PodRuntime {
         let inputs = OCIBundleSpec.Inputs(spec: spec, image: image.config, hostname: sandbox.hostname,
                                           namespaces: (dir + "/ns/net", dir + "/ns/ipc", dir + "/ns/uts"),
                                           etcFiles: ["hosts", "hostname", "resolv.conf"].map { ("/etc/" + $0, dir + "/etc/" + $0) },
-                                          cgroupsPath: "/plinth/pod\(podUID)/\(id)")
+                                          cgroupsPath: "/plinth/pod\(podUID)/\(id)",
+                                          volumes: try spec.mounts.map { m in
+                                              var source = dir + "/volumes/" + m.volume
+                                              guard FileManager.default.fileExists(atPath: source) else {
+                                                  throw RuncRuntimeError("volume \(m.volume) of pod \(podUID) was not made")
+                                              }
+                                              if let sub = m.subPath, !sub.isEmpty {
+                                                  source += "/" + sub
+                                                  if !FileManager.default.fileExists(atPath: source) {
+                                                      try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+                                                  }
+                                              }
+                                              return (m.containerPath, source, m.readOnly)
+                                          })
         try OCIBundleSpec.config(inputs, argv: argv, user: user).serialized().withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: bundle + "/config.json")) }
         let imageID = image.repoDigests.first ?? image.id
         try JSONEncoder().encode(ContainerRecord(image: spec.image, imageID: imageID)).write(to: URL(fileURLWithPath: bundle + "/container.json"))
@@ -210,6 +223,36 @@ public actor RuncRuntime: PodRuntime {
         let (code, output) = try await HostCommand.run(timeoutTool, ["-s", "KILL", "\(seconds)s", runc, "--root", runcRoot, "exec", run.id] + command,
                                                         allowFailure: true)
         return ExecResult(exitCode: code, output: output, timedOut: code == 137 || code == 128 + 9)
+    }
+
+    public func writeVolume(podUID: String, name: String, _ contents: VolumeContents) throws {
+        let fm = FileManager.default
+        let dir = podDir(podUID) + "/volumes/" + name
+        switch contents {
+        case .emptyDirectory:
+            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        case .files(let files, let mode):
+            // Made beside, then moved in (the first time, the whole directory at once).
+            let fresh = dir + ".new"
+            try? fm.removeItem(atPath: fresh)
+            try fm.createDirectory(atPath: fresh, withIntermediateDirectories: true)
+            for (path, bytes) in files {
+                guard !path.split(separator: "/").contains("..") else { throw RuncRuntimeError("volume \(name): path \(path) leaves the volume") }
+                let target = fresh + "/" + path
+                try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                guard fm.createFile(atPath: target, contents: Data(bytes), attributes: [.posixPermissions: Int(mode)]) else {
+                    throw RuncRuntimeError("volume \(name): cannot write \(path)")
+                }
+            }
+            if fm.fileExists(atPath: dir) {
+                // A mounted volume keeps its directory: its contents are replaced instead.
+                for old in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] { try fm.removeItem(atPath: dir + "/" + old) }
+                for new in try fm.contentsOfDirectory(atPath: fresh) { try fm.moveItem(atPath: fresh + "/" + new, toPath: dir + "/" + new) }
+                try fm.removeItem(atPath: fresh)
+            } else {
+                try fm.moveItem(atPath: fresh, toPath: dir)
+            }
+        }
     }
 
     public func exec(podUID: String, container: String, _ request: ExecRequest) throws -> any ExecSession {

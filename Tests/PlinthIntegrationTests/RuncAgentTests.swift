@@ -180,6 +180,31 @@ struct RuncAgentTests {
         #expect(bad[path: ["conditions"]]?.arrayValue?.first { $0.string("type") == "Initialized" }?.string("reason") == "ContainersNotInitialized")
         #expect(try s.kubectl("get", "pod", "badinit", "-n", ns).stdout.contains("Init:Error"))
 
+        // Volumes: an emptyDir an init container fills for the container, a ConfigMap (one key,
+        // read-only), a Secret and the downward API, as files.
+        #expect(try s.kubectl("create", "configmap", "settings", "-n", ns, "--from-literal=greeting=hello").status == 0)
+        #expect(try s.kubectl("create", "secret", "generic", "creds", "-n", ns, "--from-literal=password=s3cret").status == 0)
+        let withVolumes = """
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "volumes", "namespace": "\(ns)", "labels": {"app": "vol"}},
+             "spec": {"restartPolicy": "Never", "nodeSelector": {"\(taint)": "\(ns)"}, "terminationGracePeriodSeconds": 1,
+                      "tolerations": [{"key": "\(taint)", "operator": "Exists"}],
+                      "initContainers": [{"name": "fill", "image": "\(image)", "command": ["sh", "-c", "printf from-init > /work/note"],
+                                          "volumeMounts": [{"name": "work", "mountPath": "/work"}]}],
+                      "containers": [{"name": "c", "image": "\(image)",
+                                      "command": ["sh", "-c", "for f in /work/note /config/greeting /creds/password /info/name /info/labels; do cat $f; echo; done; touch /config/x 2>/dev/null || echo read-only"],
+                                      "volumeMounts": [{"name": "work", "mountPath": "/work"}, {"name": "config", "mountPath": "/config", "readOnly": true},
+                                                       {"name": "creds", "mountPath": "/creds"}, {"name": "info", "mountPath": "/info"}]}],
+                      "volumes": [{"name": "work", "emptyDir": {}},
+                                  {"name": "config", "configMap": {"name": "settings", "items": [{"key": "greeting", "path": "greeting"}]}},
+                                  {"name": "creds", "secret": {"secretName": "creds"}},
+                                  {"name": "info", "downwardAPI": {"items": [{"path": "name", "fieldRef": {"fieldPath": "metadata.name"}},
+                                                                             {"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}}]}}]}}
+            """
+        #expect(try s.kubectl(["apply", "-f", "-"], stdin: withVolumes).status == 0)
+        try poll("pod volumes Succeeded") { try status("volumes").string("phase") == "Succeeded" }
+        let volumeLog = try s.kubectl("logs", "volumes", "-n", ns).stdout
+        #expect(volumeLog == "from-init\nhello\ns3cret\nvolumes\napp=\"vol\"\nread-only\n", "\(volumeLog)")
+
         // A crashing container is restarted with a back-off.
         try poll("pod crasher in CrashLoopBackOff") {
             let c = try status("crasher")[path: ["containerStatuses"]]?.arrayValue?.first
