@@ -21,7 +21,10 @@ extension HostAgent {
             if made.insert(name).inserted {
                 try await runtime.writeVolume(podUID: uid, name: name, try await contents(of: volume, pod: pod))
             }
-            mounts.append(VolumeMount(volume: name, containerPath: path, readOnly: m["readOnly"]?.boolValue ?? false, subPath: m.string("subPath")))
+            // As upstream, volumes rendered from API objects are always read-only.
+            let rendered = volume["emptyDir"] == nil
+            mounts.append(VolumeMount(volume: name, containerPath: path, readOnly: rendered || (m["readOnly"]?.boolValue ?? false),
+                                      subPath: m.string("subPath")))
         }
         return mounts
     }

@@ -20,6 +20,7 @@ enum RemoteCommandStream {
                     guard chunk.stream == 1 ? stdout : stderr else { continue }
                     try await outbound.writeBinaryMessage(ByteBuffer(bytes: [chunk.stream] + chunk.bytes))
                 }
+                if Task.isCancelled { return false }
                 let status: JSON
                 switch await session.outcome() {
                 case .exited(let code): status = Self.status(exitCode: code, command: command)
@@ -51,7 +52,9 @@ enum RemoteCommandStream {
                 return false
             }
             // The command ended (and its Status is out), or the client left.
-            if try await group.next() == false { await session.terminate() }
+            // A client that left (or a write to it that failed) ends the command.
+            let finished = (try? await group.next()) ?? false
+            if finished != true { await session.terminate() }
             group.cancelAll()
         }
     }

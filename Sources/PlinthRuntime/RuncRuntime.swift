@@ -35,6 +35,8 @@ public actor RuncRuntime: PodRuntime {
         let number = v.split(separator: "\n").first?.split(separator: " ").dropFirst(2).first.map(String.init) ?? "unknown"
         version = "runc://" + (number.split(separator: "+").first.map(String.init) ?? number)
         for dir in ["pods", "logs", "runc"] { try FileManager.default.createDirectory(atPath: root + "/" + dir, withIntermediateDirectories: true) }
+        // Pods' directories hold their Secrets' files: for root only (containers see only their mounts).
+        chmod(root + "/pods", 0o700)
     }
 
     /// Why this host cannot run runc containers (not root, or a tool missing), if it cannot.
@@ -182,15 +184,27 @@ public actor RuncRuntime: PodRuntime {
                                           etcFiles: ["hosts", "hostname", "resolv.conf"].map { ("/etc/" + $0, dir + "/etc/" + $0) },
                                           cgroupsPath: "/plinth/pod\(podUID)/\(id)",
                                           volumes: try spec.mounts.map { m in
+                                              guard Self.isPlainName(m.volume) else { throw RuncRuntimeError("volume name \(m.volume) is not a plain name") }
                                               var source = dir + "/volumes/" + m.volume
                                               guard FileManager.default.fileExists(atPath: source) else {
                                                   throw RuncRuntimeError("volume \(m.volume) of pod \(podUID) was not made")
                                               }
                                               if let sub = m.subPath, !sub.isEmpty {
+                                                  // As upstream's validation: a subPath stays inside its volume.
+                                                  guard !sub.hasPrefix("/"), !sub.split(separator: "/").contains("..") else {
+                                                      throw RuncRuntimeError("subPath \(sub) of volume \(m.volume) leaves the volume")
+                                                  }
                                                   source += "/" + sub
                                                   if !FileManager.default.fileExists(atPath: source) {
                                                       try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
                                                   }
+                                                  // A symlink a container left in its volume must not lead the mount out of it.
+                                                  let volumeRoot = (dir + "/volumes/" + m.volume as NSString).resolvingSymlinksInPath
+                                                  let resolved = (source as NSString).resolvingSymlinksInPath
+                                                  guard resolved.hasPrefix(volumeRoot + "/") else {
+                                                      throw RuncRuntimeError("subPath \(sub) of volume \(m.volume) leaves the volume")
+                                                  }
+                                                  source = resolved
                                               }
                                               return (m.containerPath, source, m.readOnly)
                                           })
@@ -227,6 +241,7 @@ public actor RuncRuntime: PodRuntime {
 
     public func writeVolume(podUID: String, name: String, _ contents: VolumeContents) throws {
         let fm = FileManager.default
+        guard Self.isPlainName(name) else { throw RuncRuntimeError("volume name \(name) is not a plain name") }
         let dir = podDir(podUID) + "/volumes/" + name
         switch contents {
         case .emptyDirectory:
@@ -253,6 +268,11 @@ public actor RuncRuntime: PodRuntime {
                 try fm.moveItem(atPath: fresh, toPath: dir)
             }
         }
+    }
+
+    /// A single path element (volume names are DNS labels upstream; never `..` or a path).
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && !name.contains("/")
     }
 
     public func exec(podUID: String, container: String, _ request: ExecRequest) throws -> any ExecSession {

@@ -58,7 +58,8 @@ public struct DisruptionController: Reconciler {
 
     public func reconcile(_ key: String) async -> Duration? {
         let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let budget = budgetCache.get(budgets.key(namespace: parts[0], name: parts[1]))?.object else { return nil }
+        guard parts.count == 2, let cached = budgetCache.get(budgets.key(namespace: parts[0], name: parts[1])) else { return nil }
+        let budget = cached.object
         let (namespace, name) = (parts[0], parts[1])
         var pods: [JSON] = []
         if let json = budget[path: ["spec", "selector"]], !json.isNull, let selector = try? LabelSelector(json: json) {
@@ -84,7 +85,10 @@ public struct DisruptionController: Reconciler {
         let allowed = expected > 0 ? max(0, healthy - desired) : 0
         let generation = budget[path: ["metadata", "generation"]] ?? .null
         do {
-            _ = try await context.writeStatus(budgets, namespace: namespace, name: name, uid: budget.string("metadata", "uid")) { current in
+            // Only over the budget this look read: an eviction may have spent a disruption since,
+            // and a status from older counts would give it back (409 → look again).
+            _ = try await context.registry.guaranteedUpdate(budgets, namespace: namespace, name: name, precondition: cached.revision,
+                                                            options: WriteOptions(fieldManager: "disruption-controller")) { current throws(APIError) in
                 var s: JSON = ["observedGeneration": generation, "disruptionsAllowed": .int(Int64(allowed)),
                                "currentHealthy": .int(Int64(healthy)), "desiredHealthy": .int(Int64(desired)), "expectedPods": .int(Int64(expected))]
                 if !disrupted.isEmpty { s["disruptedPods"] = .object(disrupted) }
@@ -93,7 +97,9 @@ public struct DisruptionController: Reconciler {
                 let since = old?.string("status") == status ? (old?["lastTransitionTime"] ?? .string(Timestamp.now())) : .string(Timestamp.now())
                 s["conditions"] = [["type": "DisruptionAllowed", "status": .string(status), "observedGeneration": generation,
                                     "lastTransitionTime": since, "reason": allowed > 0 ? "SufficientPods" : "InsufficientPods", "message": ""]]
-                return s
+                var next = current
+                next["status"] = s
+                return next
             }
         } catch where error.code == 404 || error.code == 409 {
             return .milliseconds(200)
