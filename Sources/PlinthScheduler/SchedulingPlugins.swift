@@ -63,13 +63,13 @@ public struct NodeAffinity: FilterPlugin, ScorePlugin {
 
     public func unfitReasons(_ pod: PodInfo, _ node: NodeInfo) -> [String] {
         let selected = pod.nodeSelector.allSatisfy { node.labels[$0.key] == $0.value }
-        let required = pod.requiredTerms.isEmpty || pod.requiredTerms.contains { $0.matches(node) }
+        let required = pod.requiredTerms.isEmpty || pod.requiredTerms.contains { $0.matches(name: node.name, labels: node.labels) }
         return selected && required ? [] : ["node(s) didn't match Pod's node affinity/selector"]
     }
 
     /// The sum of the weights of the preferred terms the node matches.
     public func score(_ pod: PodInfo, _ node: NodeInfo) -> Int {
-        pod.preferredTerms.filter { $0.term.matches(node) }.reduce(0) { $0 + max($1.weight, 0) }
+        pod.preferredTerms.filter { $0.term.matches(name: node.name, labels: node.labels) }.reduce(0) { $0 + max($1.weight, 0) }
     }
 
     /// Upstream's normalisation: the best node scores 100.

@@ -67,6 +67,7 @@ enum ControlPlane {
             ReconcilerService(core: core, reconciler: try ReplicaSetController(.replicationControllers, context: workload("replication-controller")),
                               logger: logger),
             ReconcilerService(core: core, reconciler: try DeploymentController(context: workload("deployment-controller")), logger: logger),
+            ReconcilerService(core: core, reconciler: try DaemonSetController(context: workload("daemon-set-controller")), logger: logger),
             ReconcilerService(core: core, reconciler: try JobController(context: workload("job-controller")), logger: logger),
             ReconcilerService(core: core, reconciler: try CronJobController(context: workload("cronjob-controller")), logger: logger),
             ReconcilerService(core: core, reconciler: try EndpointsController(context: workload("endpoints-controller")), logger: logger),

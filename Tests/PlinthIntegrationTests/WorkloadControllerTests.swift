@@ -8,7 +8,8 @@ import Testing
 /// and its ReplicaSets and pods go with it; Recreate replaces everything at once; a ReplicaSet
 /// adopts a matching orphan and reports a quota refusal as upstream does; a
 /// ReplicationController keeps its count; a Service's Endpoints and EndpointSlices follow its
-/// pods; a CronJob makes its Job at the next minute. The host carries a taint only these pods tolerate.
+/// pods; a CronJob makes its Job at the next minute; `kubectl drain` evicts within a
+/// PodDisruptionBudget and leaves a DaemonSet's pods, which roll to a new image and back. The host carries a taint only these pods tolerate.
 @Suite("workload controllers", .plinthServer)
 struct WorkloadControllerTests {
     static let taint = "plinth.dev/workload-test"
@@ -296,6 +297,17 @@ struct WorkloadControllerTests {
         let nodesOfWeb = { try get(s, "get", "pods", "-n", ns, "-l", "app=web", "--field-selector", "status.phase=Running", "-o", "jsonpath={.items[*].spec.nodeName}") }
         #expect(try nodesOfWeb() == [first, first, first].joined(separator: " "))
 
+        // A DaemonSet puts one pod on each of the two hosts.
+        try apply(s, """
+            {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "daemon", "namespace": "\(ns)"},
+             "spec": {"selector": {"matchLabels": {"app": "daemon"}}, "template": \(template(ns, labels: #"{"app": "daemon"}"#))}}
+            """)
+        let daemonRolled = try s.kubectl("rollout", "status", "daemonset/daemon", "-n", ns, "--timeout=60s")
+        #expect(daemonRolled.status == 0 && daemonRolled.stdout.contains("successfully rolled out"), "\(daemonRolled.stdout)\(daemonRolled.stderr)")
+        let nodesOfDaemon = { try get(s, "get", "pods", "-n", ns, "-l", "app=daemon", "--field-selector", "status.phase=Running", "-o", "jsonpath={.items[*].spec.nodeName}") }
+        #expect(try Set(nodesOfDaemon().split(separator: " ").map(String.init)) == [first, second])
+        #expect(try get(s, "get", "ds", "daemon", "-n", ns, "-o", "jsonpath={.status.desiredNumberScheduled}/{.status.numberReady}/{.status.updatedNumberScheduled}") == "2/2/2")
+
         // A budget that needs all three: nothing may go.
         try apply(s, """
             {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "web", "namespace": "\(ns)"},
@@ -316,5 +328,27 @@ struct WorkloadControllerTests {
         #expect(drained.status == 0 && drained.stdout.contains("node/\(first) drained"), "\(drained.stdout)\(drained.stderr)")
         try poll("web back at 3 on \(second)") { try nodesOfWeb() == [second, second, second].joined(separator: " ") }
         #expect(try s.kubectl("delete", "deployment,pdb", "web", "-n", ns).status == 0)
+
+        // Drain left the daemon on the cordoned host; a new template rolls out to both pods,
+        // and `rollout undo` brings the first template back as revision 3.
+        #expect(try Set(nodesOfDaemon().split(separator: " ").map(String.init)) == [first, second])
+        #expect(try s.kubectl("set", "image", "daemonset/daemon", "c=busybox:1.37", "-n", ns).status == 0)
+        let updated = try s.kubectl("rollout", "status", "daemonset/daemon", "-n", ns, "--timeout=60s")
+        #expect(updated.status == 0 && updated.stdout.contains("successfully rolled out"), "\(updated.stdout)\(updated.stderr)")
+        try poll("daemon pods on busybox:1.37") {
+            try get(s, "get", "pods", "-n", ns, "-l", "app=daemon", "--field-selector", "status.phase=Running",
+                    "-o", "jsonpath={.items[*].spec.containers[0].image}") == "busybox:1.37 busybox:1.37"
+        }
+        let history = try get(s, "rollout", "history", "daemonset/daemon", "-n", ns)
+        #expect(history.contains("1 ") && history.contains("2 "), "\(history)")
+        #expect(try s.kubectl("rollout", "undo", "daemonset/daemon", "-n", ns).status == 0)
+        #expect(try s.kubectl("rollout", "status", "daemonset/daemon", "-n", ns, "--timeout=60s").status == 0)
+        try poll("daemon pods back on busybox:1.36") {
+            try get(s, "get", "pods", "-n", ns, "-l", "app=daemon", "--field-selector", "status.phase=Running",
+                    "-o", "jsonpath={.items[*].spec.containers[0].image}") == "busybox:1.36 busybox:1.36"
+        }
+        #expect(try get(s, "get", "controllerrevisions", "-n", ns, "-o", "jsonpath={.items[*].revision}").split(separator: " ").sorted() == ["2", "3"])
+        #expect(try s.kubectl("delete", "daemonset", "daemon", "-n", ns).status == 0)
+        try poll("daemon pods gone") { try get(s, "get", "pods", "-n", ns, "-l", "app=daemon", "-o", "name").isEmpty }
     }
 }

@@ -1,4 +1,3 @@
-import PlinthAPIMachinery
 import PlinthJSON
 
 /// One node selector term of node affinity, read once per pod: its `matchExpressions` as label
@@ -40,8 +39,10 @@ public struct NodeSelectorTerm: Sendable {
         self.valid = valid && !(labels.isEmpty && names.isEmpty)
     }
 
-    public func matches(_ node: NodeInfo) -> Bool {
-        valid && labels.allSatisfy { $0.matches(value: node.labels[$0.key]) }
-            && names.allSatisfy { $0.values.contains(node.name) == $0.in }
+    /// Whether the node named `name` with `labels` matches (the scheduler and the DaemonSet
+    /// controller both ask).
+    public func matches(name: String, labels: [String: String]) -> Bool {
+        valid && self.labels.allSatisfy { $0.matches(value: labels[$0.key]) }
+            && names.allSatisfy { $0.values.contains(name) == $0.in }
     }
 }
