@@ -5,29 +5,29 @@ import PlinthAPIMachinery
 import PlinthJSON
 
 extension APIServerCore {
-    /// Decides a WebSocket upgrade: a `pods/exec` request in a protocol we speak is upgraded;
-    /// when `podExecTarget` allows it the stream is relayed to the host agent, otherwise the
+    /// Decides a WebSocket upgrade: a `pods/exec` or `pods/attach` request in a protocol we speak
+    /// is upgraded; when `podStreamTarget` allows it the stream is relayed to the host agent, otherwise the
     /// refusal (403, 404, 400) is the stream's Status, which kubectl prints. (Refusing the upgrade
     /// itself would send kubectl to its SPDY fallback, which Plinth does not serve.)
     func webSocketUpgrade(_ head: HTTPRequest) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         guard let chosen = RemoteCommandProtocol.negotiate(head.headerFields[values: .secWebSocketProtocol]) else { return .dontUpgrade }
         let request = Request(head: head, body: .init(buffer: ByteBuffer()))
         let info = RequestInfo.parse(path: request.uri.path)
-        guard info.kind == .resource, info.subresource == "exec" else { return .dontUpgrade }
+        guard info.kind == .resource, let subresource = info.subresource, subresource == "exec" || subresource == "attach" else { return .dontUpgrade }
         let start = ContinuousClock.now
         let received = Date()
         let trace = RequestTrace()
         let target = await Self.$trace.withValue(trace) { () async -> Result<PodStreamTarget, APIError> in
             do throws(APIError) {
                 guard agents != nil else { throw APIError(code: 503, reason: "ServiceUnavailable", message: "the API server has no host agent credentials") }
-                return .success(try await podExecTarget(request))
+                return .success(try await podStreamTarget(request))
             } catch {
                 return .failure(error)
             }
         }
         let code: Int
         if case .failure(let error) = target { code = error.code } else { code = 101 }
-        metrics.record(verb: "create", resource: "pods", subresource: "exec", code: code, duration: ContinuousClock.now - start)
+        metrics.record(verb: "create", resource: "pods", subresource: subresource, code: code, duration: ContinuousClock.now - start)
         if let audit {
             record(audit, request, info: info, query: QueryParameters(request.uri.query), trace: trace, code: code, received: received)
         }
@@ -44,28 +44,30 @@ extension APIServerCore {
         }
     }
 
-    /// Checks a `pods/exec` WebSocket request and returns the host agent URL that runs it:
-    /// the caller must be allowed to `create` `pods/exec` (required for GET upgrades too, as
-    /// upstream does from 1.35), then the pod and options are checked as `podExecLocation` does.
-    func podExecTarget(_ request: Request) async throws(APIError) -> PodStreamTarget {
+    /// Checks a `pods/exec` or `pods/attach` WebSocket request and returns the host agent URL
+    /// that serves it: the caller must be allowed to `create` the subresource (required for GET
+    /// upgrades too, as upstream does from 1.35), then the pod and options are checked as
+    /// `podStreamLocation` does.
+    func podStreamTarget(_ request: Request) async throws(APIError) -> PodStreamTarget {
         let info = RequestInfo.parse(path: request.uri.path)
-        guard info.kind == .resource, info.group.isEmpty, info.resource == "pods", info.subresource == "exec",
+        guard info.kind == .resource, info.group.isEmpty, info.resource == "pods", let subresource = info.subresource,
+              subresource == "exec" || subresource == "attach",
               let namespace = info.namespace, let name = info.name else { throw APIError.pathNotFound() }
         let user = try await authenticate(request)
         try await authorize(AuthorizationAttributes(user: user, verb: "create", namespace: namespace, resource: "pods",
-                                                    subresource: "exec", name: name))
-        return try await podExecLocation(namespace: namespace, name: name, query: QueryParameters(request.uri.query))
+                                                    subresource: subresource, name: name))
+        return try await podStreamLocation(subresource, namespace: namespace, name: name, query: QueryParameters(request.uri.query))
     }
 
-    /// Upstream's `ExecLocation`: the container (named, or the only one), at least one command
-    /// and one stream, a pod bound to a host; the result is the agent's `exec` URL with the
-    /// kubelet's query.
-    func podExecLocation(namespace: String, name: String, query: QueryParameters) async throws(APIError) -> PodStreamTarget {
+    /// Upstream's `ExecLocation` and `AttachLocation`: the container (named, or the only one), a
+    /// command for exec, at least one stream, a pod bound to a host; the result is the agent's
+    /// `exec` or `attach` URL with the kubelet's query.
+    func podStreamLocation(_ subresource: String, namespace: String, name: String, query: QueryParameters) async throws(APIError) -> PodStreamTarget {
         guard let pods = catalog.lookup(group: "", version: "v1", plural: "pods") else { throw APIError.pathNotFound() }
         let pod = try await registry.get(pods, namespace: namespace, name: name).object
         let container = try Self.containerName(pod, asked: query["container"])
-        let command = query.all("command")
-        guard !command.isEmpty else { throw APIError.badRequest("you must specify at least one command for the container") }
+        let command = subresource == "exec" ? query.all("command") : []
+        if subresource == "exec", command.isEmpty { throw APIError.badRequest("you must specify at least one command for the container") }
         let (stdin, stdout, tty) = (query.bool("stdin"), query.bool("stdout"), query.bool("tty"))
         // A terminal merges stderr into stdout, so the kubelet drops a stderr stream then.
         let stderr = query.bool("stderr") && !tty
@@ -78,7 +80,7 @@ extension APIServerCore {
         var parameters = command.map { "command=" + escape($0) }
         for (key, on) in [("stdin", stdin), ("stdout", stdout), ("stderr", stderr), ("tty", tty)] where on { parameters.append(key + "=true") }
         let authority = address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
-        return PodStreamTarget(url: "wss://\(authority)/exec/\(escape(namespace))/\(escape(name))/\(escape(container))?" + parameters.joined(separator: "&"),
+        return PodStreamTarget(url: "wss://\(authority)/\(subresource)/\(escape(namespace))/\(escape(name))/\(escape(container))?" + parameters.joined(separator: "&"),
                                nodeName: nodeName)
     }
 }

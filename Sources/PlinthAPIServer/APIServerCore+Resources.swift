@@ -44,8 +44,8 @@ extension APIServerCore {
             if info.subresource == "log", r.group.isEmpty, r.plural == "pods", let namespace, let name = info.name {
                 return (verb, try await podLog(r, namespace: namespace, name: name, query: query))
             }
-            if info.subresource == "exec", r.group.isEmpty, r.plural == "pods", let namespace, let name = info.name {
-                _ = try await podExecLocation(namespace: namespace, name: name, query: query)
+            if let sub = info.subresource, sub == "exec" || sub == "attach", r.group.isEmpty, r.plural == "pods", let namespace, let name = info.name {
+                _ = try await podStreamLocation(sub, namespace: namespace, name: name, query: query)
                 throw APIError.badRequest("Upgrade request required")
             }
             if let sub = info.subresource, sub != "status" { throw APIError.methodNotSupported(r, verb: "get") }
@@ -68,9 +68,9 @@ extension APIServerCore {
             if info.subresource == "eviction", r.group.isEmpty, r.plural == "pods", let name = info.name, let namespace {
                 return (verb, try await evictPod(request, namespace: namespace, name: name, options: options))
             }
-            if info.subresource == "exec", r.group.isEmpty, r.plural == "pods", let name = info.name, let namespace {
+            if let sub = info.subresource, sub == "exec" || sub == "attach", r.group.isEmpty, r.plural == "pods", let name = info.name, let namespace {
                 // SPDY (kubectl's fallback when the WebSocket upgrade was refused) is not served.
-                _ = try await podExecLocation(namespace: namespace, name: name, query: query)
+                _ = try await podStreamLocation(sub, namespace: namespace, name: name, query: query)
                 throw APIError.badRequest("Upgrade request required")
             }
             if info.name != nil || info.subresource != nil {

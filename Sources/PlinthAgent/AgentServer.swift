@@ -16,7 +16,8 @@ import ServiceLifecycle
 /// `pods/log`: `GET /containerLogs/<namespace>/<pod>/<container>` with the kubelet's query
 /// (`follow`, `previous`, `tailLines`, `sinceSeconds`, `sinceTime`, `timestamps`, `limitBytes`),
 /// and `pods/exec`: a WebSocket upgrade of `GET /exec/<namespace>/<pod>/<container>?command=…`
-/// speaking `RemoteCommandStream`. Only clients with a certificate from the cluster CA (the API
+/// speaking `RemoteCommandStream`, and `pods/attach`: the same for `GET /attach/<namespace>/<pod>/<container>`
+/// (the container's own streams). Only clients with a certificate from the cluster CA (the API
 /// server's) are served.
 public struct AgentServer: Service {
     let runtime: any PodRuntime
@@ -48,7 +49,7 @@ public struct AgentServer: Service {
         let runtime: any PodRuntime
         func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
             let parts = request.uri.path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
-            if parts.count == 4, parts[0] == "exec" {
+            if parts.count == 4, parts[0] == "exec" || parts[0] == "attach" {
                 return Self.status(400, "BadRequest", "Upgrade request required")
             }
             guard request.method == .get, parts.count == 4, parts[0] == "containerLogs" else {
@@ -101,17 +102,18 @@ public struct AgentServer: Service {
         try await app.run()
     }
 
-    /// Accepts `exec` upgrades that offer a protocol we speak; the command starts once the
+    /// Accepts `exec` and `attach` upgrades that offer a protocol we speak; the command starts once the
     /// connection is a WebSocket, and a command that cannot start is reported on the error
     /// channel, as the kubelet does.
     static func upgrade(_ request: HTTPRequest, runtime: any PodRuntime) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         let pathAndQuery = request.path ?? ""
         let pathPart = pathAndQuery.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
         let parts = pathPart.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
-        guard parts.count == 4, parts[0] == "exec",
+        guard parts.count == 4, parts[0] == "exec" || parts[0] == "attach",
               let chosen = RemoteCommandProtocol.negotiate(request.headerFields[values: .secWebSocketProtocol]) else { return .dontUpgrade }
         let query = QueryParameters(pathAndQuery.contains("?") ? String(pathAndQuery.split(separator: "?", maxSplits: 1)[1]) : nil)
         let (namespace, pod, container) = (parts[1], parts[2], parts[3])
+        let attach = parts[0] == "attach"
         let exec = ExecRequest(command: query.all("command"), tty: query.bool("tty"), stdin: query.bool("stdin"))
         let (stdout, stderr) = (query.bool("stdout"), query.bool("stderr") && !exec.tty)
         var headers = HTTPFields()
@@ -122,10 +124,14 @@ public struct AgentServer: Service {
                 guard let sandbox = try await runtime.sandboxes().first(where: { $0.namespace == namespace && $0.name == pod }) else {
                     throw AgentError("pod \"\(pod)\" in namespace \"\(namespace)\" is not running on this host")
                 }
-                guard !exec.command.isEmpty else { throw AgentError("you must specify at least one command for the container") }
-                session = try await runtime.exec(podUID: sandbox.podUID, container: container, exec)
+                if attach {
+                    session = try await runtime.attach(podUID: sandbox.podUID, container: container, stdin: exec.stdin)
+                } else {
+                    guard !exec.command.isEmpty else { throw AgentError("you must specify at least one command for the container") }
+                    session = try await runtime.exec(podUID: sandbox.podUID, container: container, exec)
+                }
             } catch {
-                try await outbound.writeBinaryMessage(ByteBuffer(bytes: [3] + RemoteCommandStream.failure("\(error)").serialized()))
+                try await outbound.writeBinaryMessage(ByteBuffer(bytes: [3] + RemoteCommandStream.failure("\(error)", attaching: attach).serialized()))
                 return
             }
             try await RemoteCommandStream.serve(session, command: exec.command, stdout: stdout, stderr: stderr, inbound: inbound, outbound: outbound)

@@ -397,6 +397,8 @@ public struct HostAgent: Service {
                              env: env, attempt: attempt, memoryLimitBytes: quantity("limits", "memory")?.value,
                              cpuLimitMillis: quantity("limits", "cpu")?.milliValue, cpuRequestMillis: quantity("requests", "cpu")?.milliValue)
         spec.mounts = try await prepareVolumes(for: c, pod: pod)
+        spec.stdin = c["stdin"]?.boolValue ?? false
+        spec.stdinOnce = spec.stdin && c["stdinOnce"]?.boolValue == true
         return spec
     }
 

@@ -68,9 +68,11 @@ enum RemoteCommandStream {
                 "details": ["causes": [["reason": "ExitCode", "message": .string("\(exitCode)")]]]]
     }
 
-    /// The Status for a command that could not start.
-    static func failure(_ message: String) -> JSON {
-        ["metadata": [:], "status": "Failure", "message": .string("Internal error occurred: error executing command in container: \(message)"),
+    /// The Status for a command that could not start (or, `attaching`, a container that could
+    /// not be attached to).
+    static func failure(_ message: String, attaching: Bool = false) -> JSON {
+        let action = attaching ? "attaching to container" : "executing command in container"
+        return ["metadata": [:], "status": "Failure", "message": .string("Internal error occurred: error \(action): \(message)"),
          "reason": "InternalError", "details": ["causes": [["message": .string(message)]]], "code": 500]
     }
 }

@@ -5,20 +5,27 @@ import PlinthAPIMachinery
 /// the foreground, writes the container's stdout and stderr to its log file in the CRI format
 /// (`<RFC3339Nano> stdout F <line>`, `P` for a line split at 16 KiB), and when the container
 /// ends records its exit code in `exit` (as `<code> <finished unix nanos>`). It runs in its own
-/// session, so agent restarts leave containers running; the agent reads these files.
+/// session, so agent restarts leave containers running; the agent reads these files. A container
+/// with `stdin` reads what clients send to the shim's stdin socket (`kubectl attach -i`).
 public struct ContainerShim {
     public var runc: String
     public var runcRoot: String
     public var bundle: String
     public var id: String
     public var logPath: String
+    /// For a container with `stdin: true`: the unix socket its input comes through (see `ShimStdin`).
+    public var stdinSocket: String?
+    /// `stdinOnce`: the container's stdin closes when the first attached client leaves.
+    public var stdinOnce: Bool
 
-    public init(runc: String, runcRoot: String, bundle: String, id: String, logPath: String) {
+    public init(runc: String, runcRoot: String, bundle: String, id: String, logPath: String, stdinSocket: String? = nil, stdinOnce: Bool = false) {
         self.runc = runc
         self.runcRoot = runcRoot
         self.bundle = bundle
         self.id = id
         self.logPath = logPath
+        self.stdinSocket = stdinSocket
+        self.stdinOnce = stdinOnce
     }
 
     /// Runs the container to its end; returns its exit code.
@@ -34,17 +41,22 @@ public struct ContainerShim {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        var stdin = try stdinSocket.map { try ShimStdin(socketPath: $0, once: stdinOnce) }
+        defer { stdin?.shutDown() }
+        process.standardInput = stdin.map { FileHandle(fileDescriptor: $0.containerEnd, closeOnDealloc: false) } ?? FileHandle.nullDevice
         try process.run()
+        // The container holds the pipe's read end now; it sees EOF once the write end closes.
+        if let stdin { close(stdin.containerEnd) }
         try? "\(Self.nanos())".write(toFile: bundle + "/started", atomically: true, encoding: .utf8)
         var streams = [(fd: out.fileHandleForReading.fileDescriptor, name: "stdout", pending: [UInt8]()),
                        (fd: err.fileHandleForReading.fileDescriptor, name: "stderr", pending: [UInt8]())]
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         while !streams.isEmpty {
-            var fds = streams.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) }
+            var fds = streams.map { pollfd(fd: $0.fd, events: Int16(POLLIN), revents: 0) } + (stdin?.pollRequests() ?? [])
             if poll(&fds, nfds_t(fds.count), -1) < 0 { if errno == EINTR { continue } else { break } }
+            stdin?.handle(Array(fds[streams.count...]))
             var closed: [Int] = []
-            for (i, p) in fds.enumerated() where p.revents != 0 {
+            for (i, p) in fds.prefix(streams.count).enumerated() where p.revents != 0 {
                 let n = read(p.fd, &buffer, buffer.count)
                 if n <= 0 { closed.append(i); continue }
                 streams[i].pending.append(contentsOf: buffer[0..<n])

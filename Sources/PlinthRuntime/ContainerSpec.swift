@@ -18,6 +18,10 @@ public struct ContainerSpec: Sendable, Equatable {
     public var cpuRequestMillis: Int64?
     /// The pod volumes the container sees, made beforehand with `PodRuntime.writeVolume`.
     public var mounts: [VolumeMount] = []
+    /// The container reads input that `kubectl attach -i` sends; with `stdinOnce`, until the
+    /// first attached client leaves.
+    public var stdin = false
+    public var stdinOnce = false
 
     public init(name: String, image: String, command: [String] = [], args: [String] = [], workingDir: String? = nil,
                 env: [(name: String, value: String)] = [], attempt: Int = 0, memoryLimitBytes: Int64? = nil,
@@ -38,6 +42,6 @@ public struct ContainerSpec: Sendable, Equatable {
         a.name == b.name && a.image == b.image && a.command == b.command && a.args == b.args && a.workingDir == b.workingDir
             && a.env.map(\.name) == b.env.map(\.name) && a.env.map(\.value) == b.env.map(\.value) && a.attempt == b.attempt
             && a.memoryLimitBytes == b.memoryLimitBytes && a.cpuLimitMillis == b.cpuLimitMillis && a.cpuRequestMillis == b.cpuRequestMillis
-            && a.mounts == b.mounts
+            && a.mounts == b.mounts && a.stdin == b.stdin && a.stdinOnce == b.stdinOnce
     }
 }

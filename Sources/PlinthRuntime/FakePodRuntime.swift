@@ -31,8 +31,12 @@ public actor FakePodRuntime: PodRuntime {
     /// Nothing runs, so volumes need no files.
     public func writeVolume(podUID: String, name: String, _ contents: VolumeContents) {}
 
-    /// Nothing runs, so there is nothing to attach to.
+    /// Nothing runs, so there is nothing to exec in or attach to.
     public func exec(podUID: String, container: String, _ request: ExecRequest) throws -> any ExecSession {
+        throw FakeRuntimeError("the fake runtime runs no processes")
+    }
+
+    public func attach(podUID: String, container: String, stdin: Bool) throws -> any ExecSession {
         throw FakeRuntimeError("the fake runtime runs no processes")
     }
 

@@ -43,6 +43,11 @@ public protocol PodRuntime: Sendable {
     /// streaming Exec, behind `kubectl exec` and `kubectl cp`).
     func exec(podUID: String, container: String, _ request: ExecRequest) async throws -> any ExecSession
 
+    /// Attaches to the container's current run (CRI's Attach, behind `kubectl attach`): its
+    /// output from now on, and with `stdin` (for a container started with `stdin: true`) its
+    /// input. Ending the session detaches; the container keeps running.
+    func attach(podUID: String, container: String, stdin: Bool) async throws -> any ExecSession
+
     /// Stops the container's current run (SIGTERM, then SIGKILL after `gracePeriod`); it then
     /// shows as exited, and the agent restarts it as its pod's `restartPolicy` says.
     func stopContainer(podUID: String, container: String, gracePeriod: Duration) async throws

@@ -214,13 +214,25 @@ public actor RuncRuntime: PodRuntime {
         let log = logPath(sandbox, container: spec.name, attempt: spec.attempt)
         guard let setsid = HostCommand.find("setsid") else { throw RuncRuntimeError("setsid is needed to start container shims (util-linux)") }
         // setsid -f returns once the shim is forked into its own session; the shim's output goes to shim.log.
+        var shimArguments = ["--runc", runc, "--runc-root", runcRoot, "--bundle", bundle, "--id", id, "--log", log]
+        if spec.stdin {
+            try fm.createDirectory(atPath: root + "/attach", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            shimArguments += ["--stdin-socket", stdinSocket(id: id)] + (spec.stdinOnce ? ["--stdin-once"] : [])
+        }
         try await HostCommand.run(setsid, ["-f", "sh", "-c", "exec \"$@\" </dev/null >>\"$0\" 2>&1", bundle + "/shim.log"]
-                                  + shimCommand + ["--runc", runc, "--runc-root", runcRoot, "--bundle", bundle, "--id", id, "--log", log],
-                                  captureOutput: false)
+                                  + shimCommand + shimArguments, captureOutput: false)
         // The shim marks the container started once runc runs it; wait briefly so the status says so.
         for _ in 0..<100 where !fm.fileExists(atPath: bundle + "/started") { try await Task.sleep(for: .milliseconds(10)) }
         return containerStatus(bundle, podUID: podUID, name: spec.name, attempt: spec.attempt)
             ?? RuntimeContainerStatus(id: "runc://" + id, name: spec.name, image: spec.image, imageID: imageID, attempt: spec.attempt, state: .created)
+    }
+
+    /// Where the shim of container run `id` takes stdin: a short name under the runtime's root,
+    /// since unix socket paths are limited to 107 bytes.
+    func stdinSocket(id: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in id.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return root + "/attach/" + String(hash, radix: 16) + ".sock"
     }
 
     /// The bundle directory and runc id of the container's newest run.
@@ -287,6 +299,17 @@ public actor RuncRuntime: PodRuntime {
         if request.tty { arguments += ["--tty", "--env", "TERM=xterm"] }
         return try HostExecSession(path: runc, arguments: arguments + [run.id] + request.command, tty: request.tty,
                                    stdin: request.stdin, toolLog: scratch + ".log")
+    }
+
+    public func attach(podUID: String, container: String, stdin: Bool) throws -> any ExecSession {
+        guard let run = newestRun(podUID: podUID, container: container),
+              FileManager.default.fileExists(atPath: run.bundle + "/started"),
+              !FileManager.default.fileExists(atPath: run.bundle + "/exit"),
+              let log = logFile(podUID: podUID, container: container, previous: false) else {
+            throw RuncRuntimeError("container not found (\"\(container)\")")
+        }
+        let socket = stdinSocket(id: run.id)
+        return try ContainerAttachSession(log: log, stdinSocket: stdin && FileManager.default.fileExists(atPath: socket) ? socket : nil)
     }
 
     public func stopContainer(podUID: String, container: String, gracePeriod: Duration) async throws {

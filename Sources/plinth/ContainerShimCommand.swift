@@ -13,9 +13,11 @@ struct ContainerShimCommand: ParsableCommand {
     @Option var bundle: String
     @Option var id: String
     @Option var log: String
+    @Option var stdinSocket: String?
+    @Flag var stdinOnce = false
 
     func run() throws {
-        let code = try ContainerShim(runc: runc, runcRoot: runcRoot, bundle: bundle, id: id, logPath: log).run()
+        let code = try ContainerShim(runc: runc, runcRoot: runcRoot, bundle: bundle, id: id, logPath: log, stdinSocket: stdinSocket, stdinOnce: stdinOnce).run()
         throw ExitCode(code)
     }
 }

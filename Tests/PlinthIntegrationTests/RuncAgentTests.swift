@@ -10,8 +10,8 @@ import Testing
 /// period and leaves no mount or directory behind; a Deployment rolls out and Jobs complete or
 /// fail on real containers; `kubectl logs` (follow, tail, timestamps, previous) reads containers'
 /// output through the agent's endpoint; exec readiness and liveness probes decide readiness and
-/// restart a sick container; `kubectl exec` (with and without a TTY, stdin, exit codes) and
-/// `kubectl cp` reach containers through the API server and the agent. The host carries a taint
+/// restart a sick container; `kubectl exec` (with and without a TTY, stdin, exit codes),
+/// `kubectl attach` (and `kubectl run -i`) and `kubectl cp` reach containers through the API server and the agent. The host carries a taint
 /// only this test's pods tolerate.
 @Suite("runc host agent", .plinthServer)
 struct RuncAgentTests {
@@ -132,6 +132,31 @@ struct RuncAgentTests {
         let down = try s.kubectl("cp", "\(ns)/server:/tmp/upload.txt", work + "/download.txt")
         #expect(down.status == 0, "\(down.stderr)")
         #expect((try? String(contentsOfFile: work + "/download.txt", encoding: .utf8)) == "copied through exec\n")
+        // kubectl attach: a container's own streams from now on, and with -i its stdin, which a
+        // stdinOnce container sees close when the client leaves; `kubectl run -i` is create + attach.
+        let talker = """
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "talker", "namespace": "\(ns)"},
+             "spec": {"restartPolicy": "Never", "nodeSelector": {"\(taint)": "\(ns)"}, "terminationGracePeriodSeconds": 1,
+                      "tolerations": [{"key": "\(taint)", "operator": "Exists"}],
+                      "containers": [{"name": "c", "image": "\(image)", "stdin": true, "stdinOnce": true,
+                                      "command": ["sh", "-c", "while read l; do echo got $l; echo err $l >&2; done; echo bye"]},
+                                     {"name": "ticker", "image": "\(image)", "command": ["sh", "-c", "i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.2; done"]}]}}
+            """
+        #expect(try s.kubectl(["apply", "-f", "-"], stdin: talker).status == 0)
+        try poll("pod talker Running") { try status("talker").string("phase") == "Running" }
+        try poll("ticker at 5") { try s.kubectl("logs", "talker", "-c", "ticker", "-n", ns).stdout.contains("tick 5\n") }
+        let ticks = try s.kubectl(["attach", "talker", "-c", "ticker", "-n", ns], timeout: 2)
+        #expect(ticks.stdout.contains("tick ") && !ticks.stdout.contains("tick 1\n"), "output from now on: \(ticks.stdout)")
+        let attached = try s.kubectl(["attach", "-i", "talker", "-c", "c", "-n", ns], stdin: "a\nb\n")
+        #expect(attached.status == 0 && attached.stdout == "got a\ngot b\nbye\n" && attached.stderr.contains("err a\nerr b\n"),
+                "\(attached.status) \(attached.stdout) \(attached.stderr)")
+        let overrides = #"{"spec": {"nodeSelector": {"\#(taint)": "\#(ns)"}, "tolerations": [{"key": "\#(taint)", "operator": "Exists"}]}}"#
+        let ran = try s.kubectl(["run", "-i", "--rm", "--restart=Never", "runner", "-n", ns, "--image", image, "--overrides", overrides,
+                                 "--", "sh", "-c", "cat; exit 3"], stdin: "through kubectl run\n")
+        #expect(ran.status == 3 && ran.stdout.contains("through kubectl run\n"), "\(ran.status) \(ran.stdout) \(ran.stderr)")
+        let notAttachable = try s.kubectl("attach", "once", "-n", ns)
+        #expect(notAttachable.status != 0 && notAttachable.stderr.contains("cannot attach a container in a completed pod"), "\(notAttachable.stderr)")
+
         // The Python client's exec (v4.channel.k8s.io): output, an interactive shell, exit codes.
         if PythonEnvironment.isInstalled {
             var environment = ProcessInfo.processInfo.environment
