@@ -16,6 +16,10 @@ public struct NodeInfo: Sendable {
     /// none: what scoring spreads by.
     public var requestedForScoring: [String: Quantity] = [:]
     public var podCount = 0
+    /// The pods on the node by `namespace/name`, for inter-pod affinity.
+    public var pods: [String: PodInfo] = [:]
+    /// How many of them have required anti-affinity terms (which every incoming pod must respect).
+    public var antiAffinityPods = 0
 
     public init(_ node: JSON) {
         name = node.string("metadata", "name") ?? ""
@@ -36,6 +40,8 @@ public struct NodeInfo: Sendable {
     /// Counts a pod placed on this node.
     public mutating func add(_ pod: PodInfo) {
         podCount += 1
+        pods[pod.key] = pod
+        if !pod.antiAffinityTerms.isEmpty { antiAffinityPods += 1 }
         for (k, v) in pod.requests { requested[k] = (requested[k] ?? .zero) + v }
         for (k, v) in pod.requestsForScoring { requestedForScoring[k] = (requestedForScoring[k] ?? .zero) + v }
     }
@@ -43,6 +49,8 @@ public struct NodeInfo: Sendable {
     /// Uncounts a pod `add` counted.
     public mutating func remove(_ pod: PodInfo) {
         podCount -= 1
+        pods[pod.key] = nil
+        if !pod.antiAffinityTerms.isEmpty { antiAffinityPods -= 1 }
         for (k, v) in pod.requests { requested[k] = (requested[k] ?? .zero) - v }
         for (k, v) in pod.requestsForScoring { requestedForScoring[k] = (requestedForScoring[k] ?? .zero) - v }
     }
@@ -60,10 +68,19 @@ public struct PodInfo: Sendable {
     /// `preferredDuringSchedulingIgnoredDuringExecution` as (weight, term).
     public var preferredTerms: [(weight: Int, term: NodeSelectorTerm)]
     public var tolerations: [JSON]
+    public var labels: JSONObject
+    /// Required pod affinity and anti-affinity terms.
+    public var affinityTerms: [PodAffinityTerm]
+    public var antiAffinityTerms: [PodAffinityTerm]
+
+    public var key: String { namespace + "/" + name }
 
     public init(_ pod: JSON) {
         namespace = pod.string("metadata", "namespace") ?? ""
         name = pod.string("metadata", "name") ?? ""
+        labels = pod[path: ["metadata", "labels"]]?.objectValue ?? JSONObject()
+        affinityTerms = PodAffinityTerm.required(pod, "podAffinity", namespace: namespace)
+        antiAffinityTerms = PodAffinityTerm.required(pod, "podAntiAffinity", namespace: namespace)
         requests = QuotaUsage.podRequests(pod)
         var scoring = requests
         if (scoring["cpu"] ?? .zero).isZero { scoring["cpu"] = Quantity(milli: 100, format: .decimalSI) }

@@ -8,7 +8,7 @@ public struct Placement: Sendable {
 
     /// Upstream's default plugins that Plinth has.
     public static let standard = Placement(
-        filters: [NodeUnschedulable(), TaintToleration(), NodeAffinity(), NodeResourcesFit()],
+        filters: [NodeUnschedulable(), TaintToleration(), NodeAffinity(), NodeResourcesFit(), InterPodAffinity()],
         scores: [NodeResourcesFit(), NodeAffinity(), TaintToleration()])
 
     public init(filters: [any FilterPlugin], scores: [any ScorePlugin]) {
@@ -28,6 +28,7 @@ public struct Placement: Sendable {
         guard !nodes.isEmpty else { return .unschedulable("no nodes available to schedule pods") }
         var reasons: [String: Int] = [:]
         var feasible: [NodeInfo] = []
+        let filters = self.filters.map { $0.prepared(for: pod, nodes: nodes) }
         for node in nodes {
             var unfit: [String] = []
             for f in filters {

@@ -5,6 +5,13 @@ import PlinthJSON
 /// every node are counted into the `FailedScheduling` message.
 public protocol FilterPlugin: Sendable {
     func unfitReasons(_ pod: PodInfo, _ node: NodeInfo) -> [String]
+    /// The filter to run for `pod` over `nodes`, having looked at all of them once (upstream's
+    /// PreFilter); most filters need nothing and are themselves.
+    func prepared(for pod: PodInfo, nodes: [NodeInfo]) -> any FilterPlugin
+}
+
+extension FilterPlugin {
+    public func prepared(for pod: PodInfo, nodes: [NodeInfo]) -> any FilterPlugin { self }
 }
 
 /// A score: how much `node` suits `pod`; after `normalize` (over every node that passed the

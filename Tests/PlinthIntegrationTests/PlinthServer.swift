@@ -33,14 +33,14 @@ final class PlinthServer: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
     }
 
-    /// Starts `plinth server` (the control plane without a host agent; tests start their own) and
-    /// waits for its ready line.
-    func start() throws {
+    /// Starts `plinth server` (the control plane without a host agent; tests start their own) on
+    /// `listen` and waits for its ready line.
+    func start(listen: String = "127.0.0.1:0") throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         // Hosts are marked Unknown after 6 silent seconds (not 50) so host-failure tests finish
         // quickly; their agents renew every second.
-        p.arguments = ["server", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--log-level", "warning",
+        p.arguments = ["server", "--data-dir", dataDir, "--listen", listen, "--log-level", "warning",
                        "--node-monitor-grace-period", "6s", "--node-monitor-period", "1s"]
         var environment = ProcessInfo.processInfo.environment
         environment["PLINTH_EXIT_WITH_PARENT"] = "1"  // no stray servers if the test runner dies
@@ -213,8 +213,9 @@ final class RunningCommand: @unchecked Sendable {
         }
     }
 
-    func stop() {
-        if process.isRunning { process.terminate() }
+    /// Ends the process (SIGTERM, or the signal given) and waits for it.
+    func stop(signal: Int32 = SIGTERM) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
         process.waitUntilExit()
     }
 }

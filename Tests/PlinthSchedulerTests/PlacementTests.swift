@@ -94,3 +94,61 @@ struct ScoreTests {
         #expect(Placement.standard.choose(p, nodes: [busy, t.node("b")]) == .node("a"))
     }
 }
+
+@Suite("inter-pod affinity")
+struct InterPodAffinityTests {
+    func node(_ name: String, zone: String) -> NodeInfo {
+        NodeInfo(["metadata": ["name": .string(name), "labels": ["kubernetes.io/hostname": .string(name), "zone": .string(zone)]],
+                  "status": ["allocatable": ["cpu": "4", "memory": "8Gi", "pods": "110"]]])
+    }
+
+    func pod(_ name: String, app: String, namespace: String = "default", affinity: JSON = .null) -> PodInfo {
+        var spec: JSON = ["containers": [["name": "c", "image": "busybox"]]]
+        if !affinity.isNull { spec["affinity"] = affinity }
+        return PodInfo(["metadata": ["name": .string(name), "namespace": .string(namespace), "labels": ["app": .string(app)]], "spec": spec])
+    }
+
+    func term(_ app: String, key: String = "kubernetes.io/hostname", extra: JSON = [:]) -> JSON {
+        var t: JSON = ["labelSelector": ["matchLabels": ["app": .string(app)]], "topologyKey": .string(key)]
+        for (k, v) in extra.objectValue ?? JSONObject() { t[k] = v }
+        return t
+    }
+
+    @Test func antiAffinitySpreadsAndSaysWhyNot() {
+        let avoidWeb: JSON = ["podAntiAffinity": ["requiredDuringSchedulingIgnoredDuringExecution": [term("web")]]]
+        var a = node("a", zone: "z1")
+        a.add(pod("web-1", app: "web", affinity: avoidWeb))
+        let b = node("b", zone: "z1")
+        #expect(Placement.standard.choose(pod("web-2", app: "web", affinity: avoidWeb), nodes: [a, b]) == .node("b"))
+        var b2 = b
+        b2.add(pod("web-2", app: "web", affinity: avoidWeb))
+        #expect(Placement.standard.choose(pod("web-3", app: "web", affinity: avoidWeb), nodes: [a, b2])
+                == .unschedulable("0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules."))
+        // The existing pods' terms keep others of their kind away even when the newcomer says nothing.
+        #expect(Placement.standard.choose(pod("web-4", app: "web"), nodes: [a, b2])
+                == .unschedulable("0/2 nodes are available: 2 node(s) didn't satisfy existing pods anti-affinity rules."))
+        // Pods of another namespace are not what the term is about.
+        if case .unschedulable = Placement.standard.choose(pod("web-5", app: "web", namespace: "other"), nodes: [a, b2]) {
+            Issue.record("a pod of another namespace was kept away")
+        }
+        // A zone-wide term closes every node of the zone.
+        let avoidZone: JSON = ["podAntiAffinity": ["requiredDuringSchedulingIgnoredDuringExecution": [term("db", key: "zone")]]]
+        var c = node("c", zone: "z1")
+        c.add(pod("db-1", app: "db"))
+        #expect(Placement.standard.choose(pod("db-2", app: "db", affinity: avoidZone), nodes: [a, node("b", zone: "z1"), c, node("d", zone: "z2")]) == .node("d"))
+    }
+
+    @Test func affinityFollowsItsGroupAndLetsTheFirstStart() {
+        let withCache: JSON = ["podAffinity": ["requiredDuringSchedulingIgnoredDuringExecution": [term("cache")]]]
+        var b = node("b", zone: "z1")
+        b.add(pod("cache-1", app: "cache"))
+        #expect(Placement.standard.choose(pod("web-1", app: "web", affinity: withCache), nodes: [node("a", zone: "z1"), b, node("c", zone: "z1")]) == .node("b"))
+        #expect(Placement.standard.choose(pod("web-1", app: "web", affinity: withCache), nodes: [node("a", zone: "z1")])
+                == .unschedulable("0/1 nodes are available: 1 node(s) didn't match pod affinity rules."))
+        // A pod whose term selects itself may be the first of its group anywhere.
+        let selfGroup: JSON = ["podAffinity": ["requiredDuringSchedulingIgnoredDuringExecution": [term("cache")]]]
+        if case .unschedulable(let why) = Placement.standard.choose(pod("cache-1", app: "cache", affinity: selfGroup), nodes: [node("a", zone: "z1")]) {
+            Issue.record("the first of a group was refused: \(why)")
+        }
+    }
+}
