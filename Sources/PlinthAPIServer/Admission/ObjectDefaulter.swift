@@ -21,6 +21,12 @@ enum ObjectDefaulter {
             o["status"] = ["phase": "Pending"]
         case ("", "Node"):
             break
+        // Status counts that upstream's types do not omit when zero, so clients (the Python
+        // client's models) require them from the start.
+        case ("apps", "DaemonSet"):
+            o["status"] = ["currentNumberScheduled": 0, "numberMisscheduled": 0, "desiredNumberScheduled": 0, "numberReady": 0]
+        case ("apps", "ReplicaSet"), ("", "ReplicationController"):
+            o["status"] = ["replicas": 0]
         default:
             // Custom resources start without a status (upstream drops it on create); built-in
             // kinds with a status subresource start with an empty one.
