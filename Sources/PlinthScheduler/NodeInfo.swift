@@ -20,6 +20,11 @@ public struct NodeInfo: Sendable {
     public var pods: [String: PodInfo] = [:]
     /// How many of them have required anti-affinity terms (which every incoming pod must respect).
     public var antiAffinityPods = 0
+    /// cpu, memory and pods read out of the dictionaries above, since every decision reads them
+    /// on every node.
+    public private(set) var allocatableCPU = Quantity.zero, allocatableMemory = Quantity.zero, allocatablePods: Int64 = 0
+    public private(set) var requestedCPU = Quantity.zero, requestedMemory = Quantity.zero
+    public private(set) var scoringCPU = Quantity.zero, scoringMemory = Quantity.zero
 
     public init(_ node: JSON) {
         name = node.string("metadata", "name") ?? ""
@@ -29,6 +34,19 @@ public struct NodeInfo: Sendable {
         taints = Taint.of(node: node)
         unschedulable = node[path: ["spec", "unschedulable"]]?.boolValue ?? false
         allocatable = QuotaUsage.resourceList(node[path: ["status", "allocatable"]] ?? node[path: ["status", "capacity"]])
+        allocatableCPU = allocatable["cpu"] ?? .zero
+        allocatableMemory = allocatable["memory"] ?? .zero
+        allocatablePods = allocatable["pods"]?.value ?? 0
+    }
+
+    /// Takes over the pods and what they request from `old` (the same node before a change).
+    public mutating func takePods(from old: NodeInfo) {
+        requested = old.requested
+        requestedForScoring = old.requestedForScoring
+        podCount = old.podCount
+        pods = old.pods
+        antiAffinityPods = old.antiAffinityPods
+        (requestedCPU, requestedMemory, scoringCPU, scoringMemory) = (old.requestedCPU, old.requestedMemory, old.scoringCPU, old.scoringMemory)
     }
 
     /// Whether placement sees both the same: labels, taints, schedulability and allocatable
@@ -44,6 +62,10 @@ public struct NodeInfo: Sendable {
         if !pod.antiAffinityTerms.isEmpty { antiAffinityPods += 1 }
         for (k, v) in pod.requests { requested[k] = (requested[k] ?? .zero) + v }
         for (k, v) in pod.requestsForScoring { requestedForScoring[k] = (requestedForScoring[k] ?? .zero) + v }
+        requestedCPU += pod.cpu
+        requestedMemory += pod.memory
+        scoringCPU += pod.scoringCPU
+        scoringMemory += pod.scoringMemory
     }
 
     /// Uncounts a pod `add` counted.
@@ -53,6 +75,10 @@ public struct NodeInfo: Sendable {
         if !pod.antiAffinityTerms.isEmpty { antiAffinityPods -= 1 }
         for (k, v) in pod.requests { requested[k] = (requested[k] ?? .zero) - v }
         for (k, v) in pod.requestsForScoring { requestedForScoring[k] = (requestedForScoring[k] ?? .zero) - v }
+        requestedCPU -= pod.cpu
+        requestedMemory -= pod.memory
+        scoringCPU -= pod.scoringCPU
+        scoringMemory -= pod.scoringMemory
     }
 }
 
@@ -69,6 +95,9 @@ public struct PodInfo: Sendable {
     public var preferredTerms: [(weight: Int, term: NodeSelectorTerm)]
     public var tolerations: [JSON]
     public var labels: JSONObject
+    /// `requests` sorted by name (the order unfit reasons are given in), and cpu and memory read out.
+    public var sortedRequests: [(name: String, quantity: Quantity)]
+    public var cpu: Quantity, memory: Quantity, scoringCPU: Quantity, scoringMemory: Quantity
     /// Required pod affinity and anti-affinity terms.
     public var affinityTerms: [PodAffinityTerm]
     public var antiAffinityTerms: [PodAffinityTerm]
@@ -86,6 +115,9 @@ public struct PodInfo: Sendable {
         if (scoring["cpu"] ?? .zero).isZero { scoring["cpu"] = Quantity(milli: 100, format: .decimalSI) }
         if (scoring["memory"] ?? .zero).isZero { scoring["memory"] = Quantity(value: 200 * 1024 * 1024, format: .binarySI) }
         requestsForScoring = scoring
+        sortedRequests = requests.filter { !$0.value.isZero }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        (cpu, memory) = (requests["cpu"] ?? .zero, requests["memory"] ?? .zero)
+        (scoringCPU, scoringMemory) = (scoring["cpu"] ?? .zero, scoring["memory"] ?? .zero)
         nodeSelector = (pod[path: ["spec", "nodeSelector"]]?.objectValue ?? JSONObject()).reduce(into: [:]) { out, kv in
             if let v = kv.value.stringValue { out[kv.key] = v }
         }

@@ -25,11 +25,31 @@ public struct Placement: Sendable {
     /// The node for `pod`. Among equally good nodes the pod's name picks one, so a burst of
     /// identical pods spreads instead of piling onto the first.
     public func choose(_ pod: PodInfo, nodes: [NodeInfo]) -> Outcome {
+        var start = 0
+        return choose(pod, nodes: nodes, start: &start)
+    }
+
+    /// Upstream's `numFeasibleNodesToFind`: in a large cluster, filtering stops once this many
+    /// nodes fit (at least 100; 50% of the nodes less 1% per 125 nodes, at least 5%) and only
+    /// those are scored.
+    public static func feasibleNodesToFind(_ all: Int) -> Int {
+        guard all >= 100 else { return all }
+        let percentage = max(5, 50 - all / 125)
+        return max(100, all * percentage / 100)
+    }
+
+    /// As `choose(_:nodes:)`, filtering from `start` round the nodes (upstream's rotating
+    /// `nextStartNodeIndex`, so every node gets its turn); `start` moves past the nodes looked at.
+    public func choose(_ pod: PodInfo, nodes: [NodeInfo], start: inout Int) -> Outcome {
         guard !nodes.isEmpty else { return .unschedulable("no nodes available to schedule pods") }
         var reasons: [String: Int] = [:]
         var feasible: [NodeInfo] = []
         let filters = self.filters.map { $0.prepared(for: pod, nodes: nodes) }
-        for node in nodes {
+        let wanted = Self.feasibleNodesToFind(nodes.count)
+        var processed = 0
+        for offset in 0..<nodes.count where feasible.count < wanted {
+            let node = nodes[(start + offset) % nodes.count]
+            processed += 1
             var unfit: [String] = []
             for f in filters {
                 unfit = f.unfitReasons(pod, node)
@@ -37,6 +57,7 @@ public struct Placement: Sendable {
             }
             if unfit.isEmpty { feasible.append(node) } else { for r in unfit { reasons[r, default: 0] += 1 } }
         }
+        start = (start + processed) % nodes.count
         var totals = [Int](repeating: 0, count: feasible.count)
         for plugin in scores {
             var raw = feasible.map { plugin.score(pod, $0) }

@@ -9,9 +9,10 @@ import ServiceLifecycle
 /// The default scheduler: every pod without a node whose `schedulerName` is
 /// `default-scheduler` goes through `Placement` against the nodes as they stand, and is bound
 /// (the `binding` logic) or marked `PodScheduled=False` (reason `Unschedulable`) with a
-/// `FailedScheduling` Event. Pods wait in a `WorkQueue`; unschedulable ones are tried again when
-/// a node changes or a pod goes away, and every 30 seconds. Nodes and what their pods request
-/// come from a `SchedulerCache` kept up to date from changes.
+/// `FailedScheduling` Event. Pods wait in a `WorkQueue`; unschedulable ones (`UnschedulablePods`)
+/// are tried again when a node changes or a pod goes away, after their back-off, and every pod
+/// still waiting every 30 seconds. Nodes and what their pods request come from a
+/// `SchedulerCache` kept up to date from changes.
 public struct Scheduler: Service {
     public static let name = "default-scheduler"
 
@@ -36,20 +37,31 @@ public struct Scheduler: Service {
         await nodes.waitUntilReady()
         let queue = WorkQueue<String>()
         let cache = SchedulerCache()
+        let unschedulable = UnschedulablePods()
         await cache.load(nodes: nodes.objects(), pods: pods.objects())
         await withDiscardingTaskGroup { group in
             group.addTask {
                 await cancelWhenGracefulShutdown {
-                    for await change in changes { await self.react(to: change, queue: queue, pods: pods, cache: cache) }
+                    for await change in changes { await self.react(to: change, queue: queue, cache: cache, unschedulable: unschedulable) }
                 }
                 await queue.shutdown()
+            }
+            // Pods whose back-off ends after the event that may have made room for them.
+            group.addTask {
+                await cancelWhenGracefulShutdown {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .milliseconds(500))
+                        let retry = await unschedulable.takeRetryable()
+                        if !retry.isEmpty { await queue.add(contentsOf: retry) }
+                    }
+                }
             }
             // Decisions are made one at a time inside the cache; the bindings and Events they lead
             // to (the slow part: writes) go on in parallel, as upstream's binding cycles do.
             for _ in 0..<8 {
                 group.addTask {
                     while let key = await queue.next() {
-                        await self.schedule(key, podType: podType, pods: pods, cache: cache)
+                        await self.schedule(key, podType: podType, pods: pods, cache: cache, unschedulable: unschedulable)
                         await queue.done(key)
                     }
                 }
@@ -78,35 +90,44 @@ public struct Scheduler: Service {
             && !PodPhase.isTerminal(pod)
     }
 
-    func react(to change: ObjectChange, queue: WorkQueue<String>, pods: WatchCache, cache: SchedulerCache) async {
+    func react(to change: ObjectChange, queue: WorkQueue<String>, cache: SchedulerCache, unschedulable: UnschedulablePods) async {
         let r = change.resource
         guard r.group.isEmpty, r.plural == "pods" || r.plural == "nodes" else { return }
         let nodeChanged = await cache.apply(change)
+        var mayMakeRoom = false
         switch (r.plural, change.event) {
         case ("pods", .added(let o)):
             if Self.isWaiting(o.object) { await queue.add(o.key) }
         case ("pods", .modified(let o)):
             if Self.isWaiting(o.object) { await queue.add(o.key) }
             // A finished pod frees its node's resources.
-            if !(o.object.string("spec", "nodeName") ?? "").isEmpty, PodPhase.isTerminal(o.object) {
-                await queue.add(contentsOf: Self.waiting(pods))
-            }
-        case ("pods", .deleted):
-            await queue.add(contentsOf: Self.waiting(pods))
+            mayMakeRoom = !(o.object.string("spec", "nodeName") ?? "").isEmpty && PodPhase.isTerminal(o.object)
+        case ("pods", .deleted(let o)):
+            await unschedulable.remove(o.key)
+            mayMakeRoom = true
         case ("nodes", .added), ("nodes", .modified):
-            // Room may have appeared: try the waiting pods again. Heartbeats change nothing placement reads.
-            if nodeChanged { await queue.add(contentsOf: Self.waiting(pods)) }
+            // Heartbeats change nothing placement reads.
+            mayMakeRoom = nodeChanged
         default:
             break
         }
+        if mayMakeRoom {
+            await unschedulable.noteEvent()
+            let retry = await unschedulable.takeRetryable()
+            if !retry.isEmpty { await queue.add(contentsOf: retry) }
+        }
     }
 
-    func schedule(_ key: String, podType: ResourceType, pods: WatchCache, cache: SchedulerCache) async {
-        guard let cached = pods.get(key), Self.isWaiting(cached.object) else { return }
+    func schedule(_ key: String, podType: ResourceType, pods: WatchCache, cache: SchedulerCache, unschedulable: UnschedulablePods) async {
+        guard let cached = pods.get(key), Self.isWaiting(cached.object) else {
+            await unschedulable.remove(key)
+            return
+        }
         let pod = PodInfo(cached.object)
         guard let outcome = await cache.place(key, pod, with: placement) else { return }
         switch outcome {
         case .node(let node):
+            await unschedulable.remove(key)
             do {
                 try await core.bind(podType, namespace: pod.namespace, name: pod.name, node: node,
                                     uid: cached.object.string("metadata", "uid"), options: WriteOptions(fieldManager: Self.name))
@@ -116,6 +137,7 @@ public struct Scheduler: Service {
                 if error.code != 409 && error.code != 404 { logger.warning("binding \(key) to \(node): \(error)") }
             }
         case .unschedulable(let message):
+            await unschedulable.failed(key)
             await markUnschedulable(podType, cached, message)
         }
     }

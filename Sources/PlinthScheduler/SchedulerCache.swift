@@ -21,6 +21,8 @@ actor SchedulerCache {
     private var nodes: [String: NodeInfo] = [:]
     private var sortedNames: [String] = []
     private var placed: [String: Placed] = [:]
+    /// Where the next decision starts filtering.
+    private var nextStart = 0
 
     /// Reads every node and pod (call after subscribing to changes, so none is missed).
     func load(nodes nodeObjects: [CachedObject], pods: [CachedObject]) {
@@ -63,7 +65,7 @@ actor SchedulerCache {
     /// binding is on its way).
     func place(_ key: String, _ pod: PodInfo, with placement: Placement) -> Placement.Outcome? {
         if placed[key] != nil { return nil }
-        let outcome = placement.choose(pod, nodes: snapshot())
+        let outcome = placement.choose(pod, nodes: snapshot(), start: &nextStart)
         if case .node(let node) = outcome { assume(key, on: node, pod) }
         return outcome
     }
@@ -98,9 +100,7 @@ actor SchedulerCache {
         var fresh = NodeInfo(object)
         let changed = nodes[fresh.name].map { !$0.schedulesLike(fresh) } ?? true
         if let old = nodes[fresh.name] {
-            fresh.requested = old.requested
-            fresh.requestedForScoring = old.requestedForScoring
-            fresh.podCount = old.podCount
+            fresh.takePods(from: old)
         } else {
             // Pods may have been bound to it before it was seen.
             for p in placed.values where p.node == fresh.name { fresh.add(p.pod) }

@@ -93,10 +93,14 @@ public struct NodeResourcesFit: FilterPlugin, ScorePlugin {
 
     public func unfitReasons(_ pod: PodInfo, _ node: NodeInfo) -> [String] {
         var reasons: [String] = []
-        let maxPods = node.allocatable["pods"]?.value ?? 0
-        if Int64(node.podCount + 1) > maxPods { reasons.append("Too many pods") }
-        for (name, asked) in pod.requests.sorted(by: { $0.key < $1.key }) where !asked.isZero {
-            let free = (node.allocatable[name] ?? .zero) - (node.requested[name] ?? .zero)
+        if Int64(node.podCount + 1) > node.allocatablePods { reasons.append("Too many pods") }
+        for (name, asked) in pod.sortedRequests {
+            let free: Quantity
+            switch name {
+            case "cpu": free = node.allocatableCPU - node.requestedCPU
+            case "memory": free = node.allocatableMemory - node.requestedMemory
+            default: free = (node.allocatable[name] ?? .zero) - (node.requested[name] ?? .zero)
+            }
             if asked > free { reasons.append("Insufficient \(name)") }
         }
         return reasons
@@ -104,13 +108,10 @@ public struct NodeResourcesFit: FilterPlugin, ScorePlugin {
 
     /// Upstream's LeastAllocated: the share of cpu and memory left after placing the pod.
     public func score(_ pod: PodInfo, _ node: NodeInfo) -> Int {
-        var sum = 0
-        for name in ["cpu", "memory"] {
-            let capacity = node.allocatable[name]?.milliValue ?? 0
-            guard capacity > 0 else { continue }
-            let used = (node.requestedForScoring[name]?.milliValue ?? 0) + (pod.requestsForScoring[name]?.milliValue ?? 0)
-            sum += used > capacity ? 0 : Int((capacity - used) * 100 / capacity)
+        func left(_ capacity: Quantity, _ used: Quantity) -> Int {
+            let (c, u) = (capacity.milliValue, used.milliValue)
+            return c <= 0 || u > c ? 0 : Int((c - u) * 100 / c)
         }
-        return sum / 2
+        return (left(node.allocatableCPU, node.scoringCPU + pod.scoringCPU) + left(node.allocatableMemory, node.scoringMemory + pod.scoringMemory)) / 2
     }
 }

@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures.",
-        subcommands: [BenchAPICommand.self, BenchPodsCommand.self]
+        subcommands: [BenchAPICommand.self, BenchPodsCommand.self, BenchSchedulerCommand.self]
     )
 }
 
@@ -80,5 +80,38 @@ struct BenchPodsCommand: AsyncParsableCommand {
         }
         try await PodStartBenchmark(kubeconfigPath: kubeconfig, pods: pods, image: image, command: ["sleep", "3600"], nodeSelector: selector,
                                     interval: .milliseconds(intervalMs), namespace: namespace, keep: keep).run()
+    }
+}
+
+struct BenchSchedulerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scheduler",
+        abstract: "Scheduler throughput: pods waiting for Node objects without agents; prints pods bound per second and the server's RSS."
+    )
+
+    @Option(name: .long, help: "Kubeconfig of the server.")
+    var kubeconfig: String
+
+    @Option(name: .long, help: "Node objects to create.")
+    var nodes: Int = 500
+
+    @Option(name: .long, help: "Pods to create (before the nodes).")
+    var pods: Int = 10_000
+
+    @Option(name: .long, help: "Concurrent connections for the creates.")
+    var connections: Int = 16
+
+    @Option(name: .long, help: "PID of the server, to report its RSS (read from /proc).")
+    var serverPid: Int?
+
+    @Option(name: .long, help: "Namespace to create the pods in (deleted afterwards unless --keep).")
+    var namespace: String = "bench-scheduler"
+
+    @Flag(name: .long, help: "Keep the namespace and its pods.")
+    var keep = false
+
+    func run() async throws {
+        try await SchedulerBenchmark(kubeconfigPath: kubeconfig, nodes: nodes, pods: pods, connections: connections, serverPID: serverPid,
+                                     namespace: namespace, keep: keep).run()
     }
 }

@@ -21,6 +21,19 @@ struct PlacementTests {
         return PodInfo(["metadata": ["name": .string(name), "namespace": "default"], "spec": s])
     }
 
+    @Test func largeClustersScoreOnlyEnoughFeasibleNodesInTurn() {
+        #expect(Placement.feasibleNodesToFind(50) == 50)
+        #expect(Placement.feasibleNodesToFind(500) == 230)
+        #expect(Placement.feasibleNodesToFind(5000) == 500)
+        // 200 equal nodes: 100 are looked at per decision, and the next decision starts after them.
+        let nodes = (0..<200).map { node(String(format: "n%03d", $0)) }
+        var start = 0
+        guard case .node(let first) = Placement.standard.choose(pod("p"), nodes: nodes, start: &start) else { Issue.record("no node"); return }
+        #expect(start == 100 && first < "n100")
+        guard case .node(let second) = Placement.standard.choose(pod("p"), nodes: nodes, start: &start) else { Issue.record("no node"); return }
+        #expect(start == 0 && second >= "n100")
+    }
+
     @Test func noNodesAtAll() {
         #expect(Placement.standard.choose(pod("p"), nodes: []) == .unschedulable("no nodes available to schedule pods"))
     }

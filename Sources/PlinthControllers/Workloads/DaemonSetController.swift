@@ -19,6 +19,9 @@ public struct DaemonSetController: Reconciler {
     let podCache: WatchCache
     let nodeCache: WatchCache
     let revisionCache: WatchCache
+    /// What each node last showed of the fields that decide where daemons run, so heartbeats
+    /// (status-only node updates) do not wake every DaemonSet.
+    let placements = NodePlacements()
 
     public init(context: WorkloadContext) throws {
         guard let ds = context.type("apps", "v1", "daemonsets"), let pods = context.type("", "v1", "pods"),
@@ -45,7 +48,10 @@ public struct DaemonSetController: Reconciler {
         guard let object = change.object else { return [] }
         if r.group == "apps" && r.plural == "daemonsets" { return object.namespacedKey.map { [$0] } ?? [] }
         // A node that comes, goes or changes labels or taints may change where every daemon runs.
-        if r.group.isEmpty && r.plural == "nodes" { return daemonSetCache.objects().compactMap(\.namespacedKey) }
+        if r.group.isEmpty && r.plural == "nodes" {
+            guard placements.changed(change) else { return [] }
+            return daemonSetCache.objects().compactMap(\.namespacedKey)
+        }
         guard r.group.isEmpty && r.plural == "pods" else { return [] }
         if let owner = ControllerRef.key(of: object.object, kind: "DaemonSet", group: "apps") { return [owner] }
         guard ControllerRef.of(object.object) == nil, let ns = object.namespace else { return [] }
