@@ -23,34 +23,13 @@ final class ContainerAttachSession: ExecSession, @unchecked Sendable {
         (output, emit) = AsyncStream.makeStream(of: ExecOutput.self)
         if let stdinSocket {
             do {
-                input = try Self.connect(stdinSocket)
+                input = try UnixSocket.connect(to: stdinSocket)
             } catch {
                 close(fd)
-                throw error
+                throw RuncRuntimeError("the container's stdin is closed (\(error))")
             }
         }
         Thread { [self] in follow(fd, exitMarker: log.exitMarker) }.start()
-    }
-
-    static func connect(_ path: String) throws -> Int32 {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw RuncRuntimeError("socket path \(path) is too long") }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (i, b) in bytes.enumerated() { raw[i] = b }
-        }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw RuncRuntimeError("socket: \(String(cString: strerror(errno)))") }
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard connected == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            throw RuncRuntimeError("the container's stdin is closed (\(reason))")
-        }
-        return fd
     }
 
     /// Reads the log as it grows and emits each entry's bytes on its stream (a full line with its
@@ -104,12 +83,7 @@ final class ContainerAttachSession: ExecSession, @unchecked Sendable {
     func write(_ bytes: [UInt8]) async {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             writes.async { [self] in
-                let fd = lock.withLock { input }
-                var offset = 0
-                while fd >= 0 && offset < bytes.count {
-                    let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-                    if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { break }
-                }
+                HostCommand.writeAll(lock.withLock { input }, bytes)
                 done.resume()
             }
         }

@@ -77,6 +77,16 @@ enum HostCommand {
     }
 
     /// Blocks until `pid` ends; its exit code, or 128 + the signal that ended it.
+    /// Writes all of `bytes` to `fd` (nothing when it is -1), retrying interrupted and short
+    /// writes; stops at the first error (the reader has gone).
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        var offset = 0
+        while fd >= 0 && offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { break }
+        }
+    }
+
     static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -111,14 +111,7 @@ final class HostExecSession: ExecSession, @unchecked Sendable {
     func write(_ bytes: [UInt8]) async {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             writes.async { [self] in
-                lock.lock()
-                let fd = input
-                lock.unlock()
-                var offset = 0
-                while fd >= 0 && offset < bytes.count {
-                    let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-                    if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { break }
-                }
+                HostCommand.writeAll(lock.withLock { input }, bytes)
                 done.resume()
             }
         }

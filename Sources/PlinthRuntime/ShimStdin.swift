@@ -25,32 +25,7 @@ struct ShimStdin {
         writeEnd = fds[1]
         self.once = once
         self.socketPath = socketPath
-        listener = try Self.makeListener(at: socketPath)
-    }
-
-    /// A listening unix socket at `path` that only root may use.
-    static func makeListener(at path: String) throws -> Int32 {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            throw HostCommand.Failure(description: "stdin socket path \(path) is too long")
-        }
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            for (i, b) in bytes.enumerated() { raw[i] = b }
-        }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw HostCommand.Failure(description: "socket: \(String(cString: strerror(errno)))") }
-        unlink(path)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0, chmod(path, 0o600) == 0, Glibc.listen(fd, 8) == 0 else {
-            let reason = String(cString: strerror(errno))
-            Glibc.close(fd)
-            throw HostCommand.Failure(description: "stdin socket \(path): \(reason)")
-        }
-        return fd
+        listener = try UnixSocket.listen(at: socketPath)
     }
 
     /// What to wait for: new clients, input from clients while nothing is pending, room in the

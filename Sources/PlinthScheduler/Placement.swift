@@ -43,29 +43,31 @@ public struct Placement: Sendable {
     public func choose(_ pod: PodInfo, nodes: [NodeInfo], start: inout Int) -> Outcome {
         guard !nodes.isEmpty else { return .unschedulable("no nodes available to schedule pods") }
         var reasons: [String: Int] = [:]
-        var feasible: [NodeInfo] = []
+        // Indices into `nodes`, so no node is copied.
+        var feasible: [Int] = []
         let filters = self.filters.map { $0.prepared(for: pod, nodes: nodes) }
         let wanted = Self.feasibleNodesToFind(nodes.count)
+        feasible.reserveCapacity(wanted)
         var processed = 0
         for offset in 0..<nodes.count where feasible.count < wanted {
-            let node = nodes[(start + offset) % nodes.count]
+            let i = (start + offset) % nodes.count
             processed += 1
             var unfit: [String] = []
             for f in filters {
-                unfit = f.unfitReasons(pod, node)
+                unfit = f.unfitReasons(pod, nodes[i])
                 if !unfit.isEmpty { break }
             }
-            if unfit.isEmpty { feasible.append(node) } else { for r in unfit { reasons[r, default: 0] += 1 } }
+            if unfit.isEmpty { feasible.append(i) } else { for r in unfit { reasons[r, default: 0] += 1 } }
         }
         start = (start + processed) % nodes.count
         var totals = [Int](repeating: 0, count: feasible.count)
         for plugin in scores {
-            var raw = feasible.map { plugin.score(pod, $0) }
+            var raw = feasible.map { plugin.score(pod, nodes[$0]) }
             plugin.normalize(&raw)
             for i in raw.indices { totals[i] += plugin.weight * raw[i] }
         }
         let top = totals.max() ?? 0
-        let best = feasible.indices.filter { totals[$0] == top }.map { feasible[$0].name }
+        let best = feasible.indices.filter { totals[$0] == top }.map { nodes[feasible[$0]].name }
         guard !best.isEmpty else {
             // Upstream's FitError: "<count> <reason>" sorted as strings.
             let histogram = reasons.map { "\($0.value) \($0.key)" }.sorted()

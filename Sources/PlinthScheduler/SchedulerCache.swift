@@ -18,16 +18,18 @@ actor SchedulerCache {
         var confirmed: Bool
     }
 
-    private var nodes: [String: NodeInfo] = [:]
-    private var sortedNames: [String] = []
+    /// The nodes in name order (what every decision reads, passed without copying) and where
+    /// each name is in it.
+    private var nodes: [NodeInfo] = []
+    private var index: [String: Int] = [:]
     private var placed: [String: Placed] = [:]
     /// Where the next decision starts filtering.
     private var nextStart = 0
 
     /// Reads every node and pod (call after subscribing to changes, so none is missed).
     func load(nodes nodeObjects: [CachedObject], pods: [CachedObject]) {
-        for n in nodeObjects { nodes[n.name] = NodeInfo(n.object) }
-        sortedNames = nodes.keys.sorted()
+        nodes = nodeObjects.map { NodeInfo($0.object) }.sorted { $0.name < $1.name }
+        reindex()
         for p in pods { podChanged(p.key, p.object) }
     }
 
@@ -45,8 +47,10 @@ actor SchedulerCache {
         case ("nodes", .added(let o)), ("nodes", .modified(let o)):
             return nodeChanged(o.object)
         case ("nodes", .deleted(let o)):
-            nodes[o.name] = nil
-            sortedNames.removeAll { $0 == o.name }
+            if let i = index[o.name] {
+                nodes.remove(at: i)
+                reindex()
+            }
         default:
             break
         }
@@ -65,7 +69,7 @@ actor SchedulerCache {
     /// binding is on its way).
     func place(_ key: String, _ pod: PodInfo, with placement: Placement) -> Placement.Outcome? {
         if placed[key] != nil { return nil }
-        let outcome = placement.choose(pod, nodes: snapshot(), start: &nextStart)
+        let outcome = placement.choose(pod, nodes: nodes, start: &nextStart)
         if case .node(let node) = outcome { assume(key, on: node, pod) }
         return outcome
     }
@@ -78,7 +82,11 @@ actor SchedulerCache {
 
     /// The nodes in name order, each with what its pods request.
     func snapshot() -> [NodeInfo] {
-        sortedNames.compactMap { nodes[$0] }
+        nodes
+    }
+
+    private func reindex() {
+        index = Dictionary(uniqueKeysWithValues: nodes.enumerated().map { ($0.element.name, $0.offset) })
     }
 
     // MARK: Bookkeeping
@@ -98,25 +106,28 @@ actor SchedulerCache {
     /// Takes a node's new labels, taints and allocatable; returns whether placement sees it differently.
     private func nodeChanged(_ object: JSON) -> Bool {
         var fresh = NodeInfo(object)
-        let changed = nodes[fresh.name].map { !$0.schedulesLike(fresh) } ?? true
-        if let old = nodes[fresh.name] {
-            fresh.takePods(from: old)
-        } else {
-            // Pods may have been bound to it before it was seen.
-            for p in placed.values where p.node == fresh.name { fresh.add(p.pod) }
-            sortedNames.insert(fresh.name, at: sortedNames.firstIndex { $0 > fresh.name } ?? sortedNames.count)
+        if let i = index[fresh.name] {
+            let changed = !nodes[i].schedulesLike(fresh)
+            // A heartbeat changes nothing placement reads: keep the node as it is.
+            guard changed else { return false }
+            fresh.takePods(from: nodes[i])
+            nodes[i] = fresh
+            return true
         }
-        nodes[fresh.name] = fresh
-        return changed
+        // Pods may have been bound to it before it was seen.
+        for p in placed.values where p.node == fresh.name { fresh.add(p.pod) }
+        nodes.insert(fresh, at: nodes.firstIndex { $0.name > fresh.name } ?? nodes.count)
+        reindex()
+        return true
     }
 
     private func count(_ key: String, _ p: Placed) {
         placed[key] = p
-        nodes[p.node]?.add(p.pod)
+        if let i = index[p.node] { nodes[i].add(p.pod) }
     }
 
     private func uncount(_ key: String) {
         guard let p = placed.removeValue(forKey: key) else { return }
-        nodes[p.node]?.remove(p.pod)
+        if let i = index[p.node] { nodes[i].remove(p.pod) }
     }
 }

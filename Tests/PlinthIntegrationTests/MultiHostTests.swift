@@ -19,6 +19,8 @@ struct MultiHostTests {
         var serverAddress: String { subnet + ".1" }
         func namespace(_ i: Int) -> String { "plinth-\(id)-\(i)" }
         func address(_ i: Int) -> String { subnet + ".\(i + 2)" }
+        /// The host end of host i's veth pair, on the bridge.
+        func veth(_ i: Int) -> String { "plv\(id)\(i)" }
 
         init(hosts: Int) throws {
             id = String(UUID().uuidString.prefix(6).lowercased())
@@ -28,7 +30,7 @@ struct MultiHostTests {
             try Self.ip("addr", "add", serverAddress + "/24", "dev", bridge)
             try Self.ip("link", "set", bridge, "up")
             for i in 0..<hosts {
-                let (ns, veth) = (namespace(i), "plv\(id)\(i)")
+                let (ns, veth) = (namespace(i), veth(i))
                 try Self.ip("netns", "add", ns)
                 try Self.ip("link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns)
                 try Self.ip("link", "set", veth, "master", bridge, "up")
@@ -38,9 +40,13 @@ struct MultiHostTests {
             }
         }
 
-        /// Deleting a namespace deletes its veth pair; then the bridge goes.
+        /// Each veth pair is deleted explicitly: the kernel tears down a deleted namespace's
+        /// interfaces later, in the background, so `netns del` alone can leave them for a while.
         func remove(hosts: Int) {
-            for i in 0..<hosts { _ = try? Self.ip("netns", "del", namespace(i)) }
+            for i in 0..<hosts {
+                _ = try? Self.ip("link", "del", veth(i))
+                _ = try? Self.ip("netns", "del", namespace(i))
+            }
             _ = try? Self.ip("link", "del", bridge)
         }
 
@@ -65,7 +71,12 @@ struct MultiHostTests {
         defer {
             server.cleanUp()
             network.remove(hosts: 2)
-            #expect((try? network.leftovers()) == "", "network state left behind")
+            var left = (try? network.leftovers()) ?? "?"
+            for _ in 0..<50 where !left.isEmpty {
+                usleep(100_000)
+                left = (try? network.leftovers()) ?? "?"
+            }
+            #expect(left == "", "network state left behind:\n\(left)")
         }
         try server.start(listen: network.serverAddress + ":0")
         #expect(server.url.hasPrefix("https://\(network.serverAddress):"))
