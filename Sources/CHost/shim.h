@@ -1,5 +1,5 @@
 // Host interfaces Glibc does not bring into Swift: zlib, extended attributes, mounts, prctl,
-// glibc's GNU-only spawn action that closes inherited descriptors, and pseudoterminals.
+// glibc's GNU-only spawn action that closes inherited descriptors, pseudoterminals, and setns.
 #include <zlib.h>
 #include <spawn.h>
 #include <sys/xattr.h>
@@ -12,9 +12,21 @@
 #include <errno.h>
 #include <unistd.h>
 
+// glibc declares setns only for GNU sources. With CLONE_NEWNET it moves the calling thread alone.
+extern int setns(int fd, int nstype);
+static const int plinth_clone_newnet = 0x40000000;
+
 // zlib's inflateInit2 is a macro; Swift can call this function instead (15 + 32: gzip or zlib header).
 static inline int plinth_inflate_init_gzip(z_stream *stream) {
     return inflateInit2(stream, 15 + 32);
+}
+
+// zlib-format streams, as SPDY's header blocks use (inflateInit and deflateInit are macros too).
+static inline int plinth_inflate_init_zlib(z_stream *stream) {
+    return inflateInit(stream);
+}
+static inline int plinth_deflate_init(z_stream *stream, int level) {
+    return deflateInit(stream, level);
 }
 
 // glibc ≥ 2.34 (declared only under _GNU_SOURCE): close every descriptor from `from` up in the child.

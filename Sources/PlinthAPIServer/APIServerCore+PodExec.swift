@@ -5,15 +5,19 @@ import PlinthAPIMachinery
 import PlinthJSON
 
 extension APIServerCore {
-    /// Decides a WebSocket upgrade: a `pods/exec` or `pods/attach` request in a protocol we speak
-    /// is upgraded; when `podStreamTarget` allows it the stream is relayed to the host agent, otherwise the
-    /// refusal (403, 404, 400) is the stream's Status, which kubectl prints. (Refusing the upgrade
-    /// itself would send kubectl to its SPDY fallback, which Plinth does not serve.)
+    /// Decides a WebSocket upgrade: a `pods/exec`, `pods/attach` or `pods/portforward` request in
+    /// a protocol we speak is upgraded and, when `podStreamTarget` allows it, relayed to the host
+    /// agent. A refused exec or attach is still upgraded, its refusal (403, 404, 400) going out
+    /// as the stream's Status, which kubectl prints (refusing the upgrade would send kubectl to
+    /// its SPDY fallback, which Plinth does not serve); a refused port-forward is not upgraded,
+    /// so kubectl's fallback request gets the refusal as its answer.
     func webSocketUpgrade(_ head: HTTPRequest) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
-        guard let chosen = RemoteCommandProtocol.negotiate(head.headerFields[values: .secWebSocketProtocol]) else { return .dontUpgrade }
         let request = Request(head: head, body: .init(buffer: ByteBuffer()))
         let info = RequestInfo.parse(path: request.uri.path)
-        guard info.kind == .resource, let subresource = info.subresource, subresource == "exec" || subresource == "attach" else { return .dontUpgrade }
+        guard info.kind == .resource, let subresource = info.subresource, Self.podStreamSubresources.contains(subresource) else { return .dontUpgrade }
+        let offered = head.headerFields[values: .secWebSocketProtocol]
+        let portForward = subresource == "portforward"
+        guard let chosen = portForward ? PortForwardProtocol.negotiate(offered) : RemoteCommandProtocol.negotiate(offered) else { return .dontUpgrade }
         let start = ContinuousClock.now
         let received = Date()
         let trace = RequestTrace()
@@ -27,6 +31,7 @@ extension APIServerCore {
         }
         let code: Int
         if case .failure(let error) = target { code = error.code } else { code = 101 }
+        if portForward, case .failure = target { return .dontUpgrade }
         metrics.record(verb: "create", resource: "pods", subresource: subresource, code: code, duration: ContinuousClock.now - start)
         if let audit {
             record(audit, request, info: info, query: QueryParameters(request.uri.query), trace: trace, code: code, received: received)
@@ -37,21 +42,25 @@ extension APIServerCore {
         return .upgrade(headers) { inbound, outbound, context in
             switch target {
             case .success(let target):
-                try await connections?.relay(client: inbound, outbound, to: target, subprotocol: chosen, logger: context.logger)
+                try await connections?.relay(client: inbound, outbound, to: target, subprotocol: chosen,
+                                             reportsFailure: !portForward, logger: context.logger)
             case .failure(let error):
                 try await outbound.writeBinaryMessage(ByteBuffer(bytes: [3] + error.status.serialized()))
             }
         }
     }
 
-    /// Checks a `pods/exec` or `pods/attach` WebSocket request and returns the host agent URL
-    /// that serves it: the caller must be allowed to `create` the subresource (required for GET
-    /// upgrades too, as upstream does from 1.35), then the pod and options are checked as
-    /// `podStreamLocation` does.
+    /// The pod subresources served as streams relayed to the pod's host agent.
+    static let podStreamSubresources: Set<String> = ["exec", "attach", "portforward"]
+
+    /// Checks a `pods/exec`, `pods/attach` or `pods/portforward` WebSocket request and returns
+    /// the host agent URL that serves it: the caller must be allowed to `create` the subresource
+    /// (required for GET upgrades too, as upstream does from 1.35), then the pod and options are
+    /// checked as `podStreamLocation` does.
     func podStreamTarget(_ request: Request) async throws(APIError) -> PodStreamTarget {
         let info = RequestInfo.parse(path: request.uri.path)
         guard info.kind == .resource, info.group.isEmpty, info.resource == "pods", let subresource = info.subresource,
-              subresource == "exec" || subresource == "attach",
+              Self.podStreamSubresources.contains(subresource),
               let namespace = info.namespace, let name = info.name else { throw APIError.pathNotFound() }
         let user = try await authenticate(request)
         try await authorize(AuthorizationAttributes(user: user, verb: "create", namespace: namespace, resource: "pods",
@@ -65,6 +74,7 @@ extension APIServerCore {
     func podStreamLocation(_ subresource: String, namespace: String, name: String, query: QueryParameters) async throws(APIError) -> PodStreamTarget {
         guard let pods = catalog.lookup(group: "", version: "v1", plural: "pods") else { throw APIError.pathNotFound() }
         let pod = try await registry.get(pods, namespace: namespace, name: name).object
+        if subresource == "portforward" { return try await portForwardLocation(pod, query: query) }
         let container = try Self.containerName(pod, asked: query["container"])
         let command = subresource == "exec" ? query.all("command") : []
         if subresource == "exec", command.isEmpty { throw APIError.badRequest("you must specify at least one command for the container") }
@@ -81,6 +91,31 @@ extension APIServerCore {
         for (key, on) in [("stdin", stdin), ("stdout", stdout), ("stderr", stderr), ("tty", tty)] where on { parameters.append(key + "=true") }
         let authority = address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
         return PodStreamTarget(url: "wss://\(authority)/\(subresource)/\(escape(namespace))/\(escape(name))/\(escape(container))?" + parameters.joined(separator: "&"),
+                               nodeName: nodeName)
+    }
+}
+
+extension APIServerCore {
+    /// Upstream's `PortForwardLocation`: a pod bound to a host; the agent's `portForward` URL,
+    /// with the ports the channel protocol names (`ports`, each a number or a comma list) as the
+    /// kubelet's `port`. Ports that are not numbers in 1–65535 are refused.
+    func portForwardLocation(_ pod: JSON, query: QueryParameters) async throws(APIError) -> PodStreamTarget {
+        let name = pod.string("metadata", "name") ?? "", namespace = pod.string("metadata", "namespace") ?? ""
+        var ports: [UInt16] = []
+        for text in query.all("ports").flatMap({ $0.split(separator: ",") }) {
+            guard let port = UInt16(text.trimmingCharacters(in: .whitespaces)), port > 0 else {
+                throw APIError.badRequest("invalid port \"\(text)\": ports must be numbers from 1 to 65535")
+            }
+            ports.append(port)
+        }
+        guard let nodeName = pod.string("spec", "nodeName"), !nodeName.isEmpty else {
+            throw APIError.badRequest("pod \(name) does not have a host assigned")
+        }
+        let (address, agentPort) = try await agentEndpoint(nodeName: nodeName)
+        let escape = { (s: String) in s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
+        let authority = address.contains(":") ? "[\(address)]:\(agentPort)" : "\(address):\(agentPort)"
+        let parameters = ports.map { "port=\($0)" }.joined(separator: "&")
+        return PodStreamTarget(url: "wss://\(authority)/portForward/\(escape(namespace))/\(escape(name))" + (ports.isEmpty ? "" : "?" + parameters),
                                nodeName: nodeName)
     }
 }

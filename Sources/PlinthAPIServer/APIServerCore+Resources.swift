@@ -44,7 +44,7 @@ extension APIServerCore {
             if info.subresource == "log", r.group.isEmpty, r.plural == "pods", let namespace, let name = info.name {
                 return (verb, try await podLog(r, namespace: namespace, name: name, query: query))
             }
-            if let sub = info.subresource, sub == "exec" || sub == "attach", r.group.isEmpty, r.plural == "pods", let namespace, let name = info.name {
+            if let sub = info.subresource, Self.podStreamSubresources.contains(sub), r.group.isEmpty, r.plural == "pods", let namespace, let name = info.name {
                 _ = try await podStreamLocation(sub, namespace: namespace, name: name, query: query)
                 throw APIError.badRequest("Upgrade request required")
             }
@@ -68,7 +68,7 @@ extension APIServerCore {
             if info.subresource == "eviction", r.group.isEmpty, r.plural == "pods", let name = info.name, let namespace {
                 return (verb, try await evictPod(request, namespace: namespace, name: name, options: options))
             }
-            if let sub = info.subresource, sub == "exec" || sub == "attach", r.group.isEmpty, r.plural == "pods", let name = info.name, let namespace {
+            if let sub = info.subresource, Self.podStreamSubresources.contains(sub), r.group.isEmpty, r.plural == "pods", let name = info.name, let namespace {
                 // SPDY (kubectl's fallback when the WebSocket upgrade was refused) is not served.
                 _ = try await podStreamLocation(sub, namespace: namespace, name: name, query: query)
                 throw APIError.badRequest("Upgrade request required")

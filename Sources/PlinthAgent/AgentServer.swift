@@ -17,8 +17,9 @@ import ServiceLifecycle
 /// (`follow`, `previous`, `tailLines`, `sinceSeconds`, `sinceTime`, `timestamps`, `limitBytes`),
 /// and `pods/exec`: a WebSocket upgrade of `GET /exec/<namespace>/<pod>/<container>?command=…`
 /// speaking `RemoteCommandStream`, and `pods/attach`: the same for `GET /attach/<namespace>/<pod>/<container>`
-/// (the container's own streams). Only clients with a certificate from the cluster CA (the API
-/// server's) are served.
+/// (the container's own streams), and `pods/portforward`: a WebSocket upgrade of
+/// `GET /portForward/<namespace>/<pod>` speaking kubectl's SPDY streams or the channel protocol
+/// with `?port=…`. Only clients with a certificate from the cluster CA (the API server's) are served.
 public struct AgentServer: Service {
     let runtime: any PodRuntime
     let host: String
@@ -49,7 +50,7 @@ public struct AgentServer: Service {
         let runtime: any PodRuntime
         func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
             let parts = request.uri.path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
-            if parts.count == 4, parts[0] == "exec" || parts[0] == "attach" {
+            if parts.count == 4 && (parts[0] == "exec" || parts[0] == "attach") || parts.count == 3 && parts[0] == "portForward" {
                 return Self.status(400, "BadRequest", "Upgrade request required")
             }
             guard request.method == .get, parts.count == 4, parts[0] == "containerLogs" else {
@@ -94,8 +95,9 @@ public struct AgentServer: Service {
 
     public func run() async throws {
         let runtime = self.runtime
+        let logger = self.logger
         let upgrading = HTTPServerBuilder.http1WebSocketUpgrade(configuration: .init(ws: .init(maxFrameSize: 1 << 20))) { request, _, _ in
-            Self.upgrade(request, runtime: runtime)
+            await Self.upgrade(request, runtime: runtime, logger: logger)
         }
         let app = Application(responder: Responder(runtime: runtime), server: try .tls(upgrading, tlsConfiguration: tls),
                               configuration: .init(address: .hostname(host, port: port)), logger: logger)
@@ -105,10 +107,14 @@ public struct AgentServer: Service {
     /// Accepts `exec` and `attach` upgrades that offer a protocol we speak; the command starts once the
     /// connection is a WebSocket, and a command that cannot start is reported on the error
     /// channel, as the kubelet does.
-    static func upgrade(_ request: HTTPRequest, runtime: any PodRuntime) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+    static func upgrade(_ request: HTTPRequest, runtime: any PodRuntime, logger: Logger) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         let pathAndQuery = request.path ?? ""
         let pathPart = pathAndQuery.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
         let parts = pathPart.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
+        if parts.count == 3, parts[0] == "portForward" {
+            let query = QueryParameters(pathAndQuery.contains("?") ? String(pathAndQuery.split(separator: "?", maxSplits: 1)[1]) : nil)
+            return await portForwardUpgrade(request, namespace: parts[1], pod: parts[2], query: query, runtime: runtime, logger: logger)
+        }
         guard parts.count == 4, parts[0] == "exec" || parts[0] == "attach",
               let chosen = RemoteCommandProtocol.negotiate(request.headerFields[values: .secWebSocketProtocol]) else { return .dontUpgrade }
         let query = QueryParameters(pathAndQuery.contains("?") ? String(pathAndQuery.split(separator: "?", maxSplits: 1)[1]) : nil)
@@ -135,6 +141,26 @@ public struct AgentServer: Service {
                 return
             }
             try await RemoteCommandStream.serve(session, command: exec.command, stdout: stdout, stderr: stderr, inbound: inbound, outbound: outbound)
+        }
+    }
+
+    /// Accepts a `portForward` upgrade for a pod this host runs, in kubectl's SPDY form or the
+    /// channel form (which needs its ports, `port=…`, up front); anything else is refused before
+    /// the upgrade, as the kubelet refuses it.
+    static func portForwardUpgrade(_ request: HTTPRequest, namespace: String, pod: String, query: QueryParameters,
+                                   runtime: any PodRuntime, logger: Logger) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        guard let chosen = PortForwardProtocol.negotiate(request.headerFields[values: .secWebSocketProtocol]),
+              let sandbox = try? await runtime.sandboxes().first(where: { $0.namespace == namespace && $0.name == pod }) else { return .dontUpgrade }
+        let ports = query.all("port").flatMap { $0.split(separator: ",") }.compactMap { UInt16($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
+        if chosen == PortForwardProtocol.channels, ports.isEmpty { return .dontUpgrade }
+        var headers = HTTPFields()
+        headers[.secWebSocketProtocol] = chosen
+        return .upgrade(headers) { inbound, outbound, _ in
+            if chosen == PortForwardProtocol.spdyTunnel {
+                try await SPDYPortForwardSession(runtime: runtime, podUID: sandbox.podUID, logger: logger).serve(inbound: inbound, outbound: outbound)
+            } else {
+                try await ChannelPortForwardSession(runtime: runtime, podUID: sandbox.podUID, ports: ports, logger: logger).serve(inbound: inbound, outbound: outbound)
+            }
         }
     }
 }

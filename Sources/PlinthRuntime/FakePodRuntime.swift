@@ -40,6 +40,10 @@ public actor FakePodRuntime: PodRuntime {
         throw FakeRuntimeError("the fake runtime runs no processes")
     }
 
+    public func portForward(podUID: String, port: UInt16) throws -> Int32 {
+        throw FakeRuntimeError("the fake runtime runs no processes, so nothing listens on port \(port)")
+    }
+
     /// The container shows as killed (exit 137).
     public func stopContainer(podUID: String, container: String, gracePeriod: Duration) {
         guard var sandbox = byPod[podUID], let index = sandbox.containers.firstIndex(where: { $0.name == container }),

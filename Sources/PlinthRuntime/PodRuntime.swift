@@ -48,6 +48,10 @@ public protocol PodRuntime: Sendable {
     /// input. Ending the session detaches; the container keeps running.
     func attach(podUID: String, container: String, stdin: Bool) async throws -> any ExecSession
 
+    /// Opens a TCP connection to `port` on the pod's own loopback (CRI's PortForward, behind
+    /// `kubectl port-forward`); the caller owns the returned socket.
+    func portForward(podUID: String, port: UInt16) async throws -> Int32
+
     /// Stops the container's current run (SIGTERM, then SIGKILL after `gracePeriod`); it then
     /// shows as exited, and the agent restarts it as its pod's `restartPolicy` says.
     func stopContainer(podUID: String, container: String, gracePeriod: Duration) async throws

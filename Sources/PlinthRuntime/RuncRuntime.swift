@@ -312,6 +312,12 @@ public actor RuncRuntime: PodRuntime {
         return try ContainerAttachSession(log: log, stdinSocket: stdin && FileManager.default.fileExists(atPath: socket) ? socket : nil)
     }
 
+    public func portForward(podUID: String, port: UInt16) async throws -> Int32 {
+        let namespace = podDir(podUID) + "/ns/net"
+        guard FileManager.default.fileExists(atPath: namespace) else { throw RuncRuntimeError("pod sandbox \(podUID) not found") }
+        return try await NetworkNamespace(path: namespace).connect(port: port)
+    }
+
     public func stopContainer(podUID: String, container: String, gracePeriod: Duration) async throws {
         guard let run = newestRun(podUID: podUID, container: container),
               !FileManager.default.fileExists(atPath: run.bundle + "/exit") else { return }

@@ -11,8 +11,8 @@ import Testing
 /// fail on real containers; `kubectl logs` (follow, tail, timestamps, previous) reads containers'
 /// output through the agent's endpoint; exec readiness and liveness probes decide readiness and
 /// restart a sick container; `kubectl exec` (with and without a TTY, stdin, exit codes),
-/// `kubectl attach` (and `kubectl run -i`) and `kubectl cp` reach containers through the API
-/// server and the agent; the Python client's end-to-end tests run pods of `busybox` (found
+/// `kubectl attach` (and `kubectl run -i`), `kubectl cp` and `kubectl port-forward` (to a pod
+/// and a Service) reach containers through the API server and the agent; the Python client's end-to-end tests run pods of `busybox` (found
 /// through the agent's docker.io mirror), exec into them, and round-trip Deployments, DaemonSets
 /// and Jobs. The host carries a taint only this test's pods tolerate.
 @Suite("runc host agent", .plinthServer)
@@ -178,7 +178,7 @@ struct RuncAgentTests {
             let tests = ["test_pod_exec.py", "test_running_pods.py"].map { PlinthServer.packageRoot.appendingPathComponent("Tests/python/" + $0).path }
             let py = try CommandResult.run(PythonEnvironment.python, ["-m", "pytest", "-q"] + tests, environment: environment, timeout: 300)
             #expect(py.status == 0, "pytest \(tests):\n\(py.stdout)\(py.stderr)")
-            #expect(py.stdout.contains("7 passed"), "\(py.stdout)")
+            #expect(py.stdout.contains("8 passed"), "\(py.stdout)")
         }
         // Exec needs `create` on pods/exec, which `view` does not grant: refused with upstream's
         // words, as the stream's Status.
@@ -186,6 +186,73 @@ struct RuncAgentTests {
         let refused = try s.kubectl("exec", "server", "-n", ns, "--as", "system:serviceaccount:\(ns):default", "--", "true")
         #expect(refused.status != 0 && refused.stderr.contains(#"pods "server" is forbidden: User "system:serviceaccount:\#(ns):default" cannot create resource "pods/exec" in API group "" in the namespace "\#(ns)""#),
                 "\(refused.stderr)")
+
+        // kubectl port-forward (SPDY streams inside a WebSocket) to a pod and to a Service: several
+        // connections one after another, data both ways with half-closes, a port nothing listens
+        // on explained, and `view` refused.
+        let forwarded = """
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "forwarded", "namespace": "\(ns)", "labels": {"app": "forwarded"}},
+             "spec": {"nodeSelector": {"\(taint)": "\(ns)"}, "terminationGracePeriodSeconds": 1,
+                      "tolerations": [{"key": "\(taint)", "operator": "Exists"}],
+                      "containers": [{"name": "web", "image": "\(image)", "ports": [{"name": "http", "containerPort": 8080}],
+                                      "command": ["sh", "-c", "mkdir -p /www && seq 1 200000 > /www/big && exec httpd -f -p 8080 -h /www"]},
+                                     {"name": "counter", "image": "\(image)", "command": ["nc", "-ll", "-p", "9000", "-e", "wc", "-c"]}]}}
+            ---
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "forwarded", "namespace": "\(ns)"},
+             "spec": {"selector": {"app": "forwarded"}, "ports": [{"name": "web", "port": 80, "targetPort": "http"}]}}
+            """
+        #expect(try s.kubectl(["apply", "-f", "-"], stdin: forwarded).status == 0)
+        try poll("pod forwarded Running") { try status("forwarded").string("phase") == "Running" }
+        var kubectlEnvironment = ProcessInfo.processInfo.environment
+        kubectlEnvironment["KUBECONFIG"] = s.kubeconfig
+        kubectlEnvironment["HOME"] = s.home
+        /// Starts `kubectl port-forward` with local ports of its choosing; returns it and, per remote port, the local one.
+        func portForward(_ args: String...) throws -> (RunningCommand, [Int: Int]) {
+            let command = try RunningCommand(path: "/usr/bin/kubectl", args: ["port-forward", "-n", ns] + args, environment: kubectlEnvironment)
+            var ports: [Int: Int] = [:]
+            do {
+                try poll("kubectl port-forward \(args) listening", timeout: 30) {
+                    for match in command.output.matches(of: /Forwarding from 127\.0\.0\.1:(\d+) -> (\d+)/) {
+                        ports[Int(match.2)!] = Int(match.1)!
+                    }
+                    return ports.count == args.count - 1
+                }
+            } catch {
+                command.stop()
+                throw TestFailure("\(error): \(command.output)")
+            }
+            return (command, ports)
+        }
+        let big = (1...200_000).map(String.init).joined(separator: "\n") + "\n"
+        func fetchBig(_ port: Int) throws -> Bool {
+            let reply = String(decoding: try LoopbackConnection.exchange(port: port, Array("GET /big HTTP/1.0\r\n\r\n".utf8)), as: UTF8.self)
+            return reply.hasPrefix("HTTP/1.1 200 OK") && reply.hasSuffix("\r\n\r\n" + big)
+        }
+        do {
+            let (forward, ports) = try portForward("pod/forwarded", ":8080", ":9000")
+            defer { forward.stop() }
+            // httpd may not listen yet right after the container started.
+            try poll("httpd through port-forward", timeout: 20) { (try? fetchBig(ports[8080]!)) == true }
+            #expect(try fetchBig(ports[8080]!), "a second connection")
+            let counted = try LoopbackConnection.exchange(port: ports[9000]!, [UInt8](repeating: 120, count: 3_000_000))
+            #expect(String(decoding: counted, as: UTF8.self) == "3000000\n", "\(forward.output)")
+        }
+        do {
+            let (forward, ports) = try portForward("svc/forwarded", ":80")
+            defer { forward.stop() }
+            #expect(forward.output.contains("-> 8080"), "the Service's named targetPort: \(forward.output)")
+            #expect(try fetchBig(ports[8080]!))
+        }
+        do {
+            let (forward, ports) = try portForward("pod/forwarded", ":7777")
+            defer { forward.stop() }
+            _ = try? LoopbackConnection.exchange(port: ports[7777]!, [])
+            try poll("kubectl reports the refused port") { forward.output.contains("error forwarding port 7777") }
+            #expect(forward.output.contains("connection refused"), "\(forward.output)")
+        }
+        let forwardRefused = try s.kubectl("port-forward", "pod/forwarded", ":8080", "-n", ns, "--as", "system:serviceaccount:\(ns):default")
+        #expect(forwardRefused.status != 0 && forwardRefused.stderr.contains(#"cannot create resource "pods/portforward" in API group "" in the namespace "\#(ns)""#),
+                "\(forwardRefused.stderr)")
 
         // Init containers run in order to their end before the containers start; one that fails
         // under restartPolicy Never fails the pod, and its containers never start.

@@ -1,7 +1,8 @@
 """End-to-end tests of the official Python `kubernetes` client against pods that really run, in
 the manner of the client's own e2e tests: a pod from the image `busybox` (a short name, resolved
 through the host's docker.io mirror) created, read until it runs, listed, exec'd into (text,
-binary output, exit codes) and deleted; Deployment, DaemonSet and Job round trips through the
+binary output, exit codes) and deleted; a pod's ports reached through port-forward (data both
+ways, a refused port's error); Deployment, DaemonSet and Job round trips through the
 typed APIs, each waiting for the controller to report its pods.
 
 Needs a host that runs containers: the runc host agent test starts one and runs these tests with
@@ -17,7 +18,7 @@ import uuid
 import pytest
 from kubernetes import client, config
 from kubernetes.client.rest import ApiException
-from kubernetes.stream import stream
+from kubernetes.stream import portforward, stream
 
 NAMESPACE = os.environ.get("PLINTH_E2E_NAMESPACE")
 NODE_SELECTOR = os.environ.get("PLINTH_E2E_NODE_SELECTOR")
@@ -109,6 +110,43 @@ def test_pod_apis(api):
         except ApiException as e:
             return e.status == 404
     wait_for(f"pod {name} deleted", gone)
+
+
+def test_port_forward(api):
+    """The client's port-forward (the v4 channel protocol): each port's first message names it,
+    bytes go both ways, and a port nothing listens on reports the agent's error."""
+    core = client.CoreV1Api(api)
+    name = "port-forward-" + short_uuid()
+    manifest = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                "spec": pod_spec("mkdir -p /www && echo -n hello from the pod > /www/index.html && exec httpd -f -p 8080 -h /www")}
+    core.create_namespaced_pod(body=manifest, namespace=NAMESPACE)
+    wait_for(f"pod {name} Running",
+             lambda: core.read_namespaced_pod(name=name, namespace=NAMESPACE).status.phase == "Running")
+
+    def fetch():
+        pf = portforward(core.connect_get_namespaced_pod_portforward, name, NAMESPACE, ports="8080,7777")
+        web = pf.socket(8080)
+        web.setblocking(True)
+        web.sendall(b"GET /index.html HTTP/1.0\r\n\r\n")
+        reply = b""
+        while True:
+            chunk = web.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+        web.close()
+        pf.socket(7777).close()
+        deadline = time.time() + 10
+        while pf.error(7777) is None and time.time() < deadline:
+            time.sleep(0.1)
+        error = pf.error(7777)
+        pf.close()
+        return reply, error
+    # httpd may not listen yet when the container has just started.
+    reply, error = wait_for("httpd to answer through port-forward", lambda: (lambda r: r if r[0] else None)(fetch()), timeout=30)
+    assert reply.startswith(b"HTTP/1.1 200 OK") and reply.endswith(b"hello from the pod"), reply
+    assert error and "error forwarding port 7777" in error and "connection refused" in error, error
+    core.delete_namespaced_pod(name=name, namespace=NAMESPACE, body=client.V1DeleteOptions())
 
 
 def test_deployment_round_trip(api):

@@ -5,12 +5,14 @@ import HummingbirdHTTP2
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOHTTP2
 import NIOSSL
 import NIOTLS
 
 /// The API server's connections: TLS, then HTTP/2 when ALPN chose `h2`, otherwise HTTP/1.1
-/// that may upgrade to a WebSocket (`kubectl exec` asks for HTTP/1.1 and upgrades). Hummingbird's
+/// that may upgrade to a WebSocket (`kubectl exec` asks for HTTP/1.1 and upgrades; other upgrades
+/// are answered as plain requests, see `NonWebSocketUpgradeFilter`). Hummingbird's
 /// own HTTP/2 channel offers no WebSocket upgrade on its HTTP/1.1 side, hence this one.
 struct SecureHTTPChannel: HTTPChannelHandler {
     typealias WebSocketUpgrade = @Sendable (HTTPRequest, any Channel, Logger) async throws
@@ -51,7 +53,11 @@ struct SecureHTTPChannel: HTTPChannelHandler {
                 case .negotiated("h2"):
                     return http2.setup(channel: channel, logger: logger).map { .http2($0) }
                 case .negotiated("http/1.1"), .fallback:
-                    return http1.setup(channel: channel, logger: logger).map { .http1_1($0) }
+                    return http1.setup(channel: channel, logger: logger).flatMapThrowing { value in
+                        let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+                        try channel.pipeline.syncOperations.addHandler(NonWebSocketUpgradeFilter(), position: .after(decoder))
+                        return .http1_1(value)
+                    }
                 case .negotiated:
                     return channel.close().flatMap { channel.eventLoop.makeFailedFuture(NIOHTTP2Errors.invalidALPNToken()) }
                 }

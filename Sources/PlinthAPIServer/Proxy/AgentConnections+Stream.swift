@@ -5,11 +5,13 @@ import NIOCore
 import PlinthJSON
 
 extension AgentConnections {
-    /// Carries a client's remote-command WebSocket to the host agent's URL and back, message
-    /// for message, until either side closes; then closes the other. An agent that cannot be
-    /// reached is reported on the error channel, as upstream reports a backend it cannot dial.
+    /// Carries a client's WebSocket (exec, attach, port-forward) to the host agent's URL and
+    /// back, message for message, until either side closes; then closes the other. With
+    /// `reportsFailure` (the remote-command protocols) an agent that cannot be reached is
+    /// reported on the error channel, as upstream reports a backend it cannot dial; a
+    /// port-forward stream, which has no such channel, is just closed.
     func relay(client inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, to target: PodStreamTarget,
-               subprotocol: String, logger: Logger) async throws {
+               subprotocol: String, reportsFailure: Bool, logger: Logger) async throws {
         var headers = HTTPFields()
         headers[.secWebSocketProtocol] = subprotocol
         let configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 20, additionalHeaders: headers, sniHostname: target.nodeName)
@@ -24,6 +26,8 @@ extension AgentConnections {
                 }
             }
         } catch {
+            logger.info("cannot reach the host agent at \(target.url): \(error)")
+            guard reportsFailure else { return }
             let status: JSON = ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
                                 "message": .string("error dialing backend: \(error)"), "reason": "InternalError", "code": 500]
             try? await outbound.writeBinaryMessage(ByteBuffer(bytes: [3] + status.serialized()))
