@@ -12,7 +12,9 @@ import ServiceLifecycle
 /// `FailedScheduling` Event. Pods wait in a `WorkQueue`; unschedulable ones (`UnschedulablePods`)
 /// are tried again when a node changes or a pod goes away, after their back-off, and every pod
 /// still waiting every 30 seconds. Nodes and what their pods request come from a
-/// `SchedulerCache` kept up to date from changes.
+/// `SchedulerCache` kept up to date from changes. Events are written beside the decisions, not
+/// in their way: up to 1,000 wait, and more are dropped, as upstream's event broadcaster drops
+/// what its full queue cannot take.
 public struct Scheduler: Service {
     public static let name = "default-scheduler"
 
@@ -38,13 +40,16 @@ public struct Scheduler: Service {
         let queue = WorkQueue<String>()
         let cache = SchedulerCache()
         let unschedulable = UnschedulablePods()
+        let (events, eventSink) = AsyncStream<PodEvent>.makeStream(bufferingPolicy: .bufferingOldest(Self.maxQueuedEvents))
         await cache.load(nodes: nodes.objects(), pods: pods.objects())
         await withDiscardingTaskGroup { group in
+            group.addTask { await self.write(events) }
             group.addTask {
                 await cancelWhenGracefulShutdown {
                     for await change in changes { await self.react(to: change, queue: queue, cache: cache, unschedulable: unschedulable) }
                 }
                 await queue.shutdown()
+                eventSink.finish()
             }
             // Pods whose back-off ends after the event that may have made room for them.
             group.addTask {
@@ -61,7 +66,7 @@ public struct Scheduler: Service {
             for _ in 0..<8 {
                 group.addTask {
                     while let key = await queue.next() {
-                        await self.schedule(key, podType: podType, pods: pods, cache: cache, unschedulable: unschedulable)
+                        await self.schedule(key, podType: podType, pods: pods, cache: cache, unschedulable: unschedulable, events: eventSink)
                         await queue.done(key)
                     }
                 }
@@ -118,7 +123,8 @@ public struct Scheduler: Service {
         }
     }
 
-    func schedule(_ key: String, podType: ResourceType, pods: WatchCache, cache: SchedulerCache, unschedulable: UnschedulablePods) async {
+    func schedule(_ key: String, podType: ResourceType, pods: WatchCache, cache: SchedulerCache, unschedulable: UnschedulablePods,
+                  events: AsyncStream<PodEvent>.Continuation) async {
         guard let cached = pods.get(key), Self.isWaiting(cached.object) else {
             await unschedulable.remove(key)
             return
@@ -131,18 +137,18 @@ public struct Scheduler: Service {
             do {
                 try await core.bind(podType, namespace: pod.namespace, name: pod.name, node: node,
                                     uid: cached.object.string("metadata", "uid"), options: WriteOptions(fieldManager: Self.name))
-                try? await record(cached, reason: "Scheduled", type: "Normal", "Successfully assigned \(pod.namespace)/\(pod.name) to \(node)")
+                events.yield(PodEvent(pod: cached, reason: "Scheduled", type: "Normal", message: "Successfully assigned \(pod.namespace)/\(pod.name) to \(node)"))
             } catch {
                 await cache.forget(key)
                 if error.code != 409 && error.code != 404 { logger.warning("binding \(key) to \(node): \(error)") }
             }
         case .unschedulable(let message):
             await unschedulable.failed(key)
-            await markUnschedulable(podType, cached, message)
+            await markUnschedulable(podType, cached, message, events: events)
         }
     }
 
-    func markUnschedulable(_ podType: ResourceType, _ cached: CachedObject, _ message: String) async {
+    func markUnschedulable(_ podType: ResourceType, _ cached: CachedObject, _ message: String, events: AsyncStream<PodEvent>.Continuation) async {
         let o = cached.object
         let current = (o[path: ["status", "conditions"]]?.arrayValue ?? []).first { $0.string("type") == "PodScheduled" }
         if current?.string("status") == "False", current?.string("reason") == "Unschedulable", current?.string("message") == message { return }
@@ -157,9 +163,41 @@ public struct Scheduler: Service {
                                now: Timestamp.now(), probeTime: true)
                 return next
             }
-            if changed { try await record(cached, reason: "FailedScheduling", type: "Warning", message) }
+            if changed { events.yield(PodEvent(pod: cached, reason: "FailedScheduling", type: "Warning", message: message)) }
         } catch {
             if error.code != 409 && error.code != 404 { logger.warning("marking \(cached.key) unschedulable: \(error)") }
+        }
+    }
+
+    /// An Event waiting to be written.
+    struct PodEvent: Sendable {
+        let pod: CachedObject
+        let reason: String
+        let type: String
+        let message: String
+    }
+
+    /// Upstream's `maxQueuedEvents`.
+    static let maxQueuedEvents = 1000
+
+    /// Writes the queued Events, several at a time, until the queue is finished.
+    func write(_ events: AsyncStream<PodEvent>) async {
+        await withTaskGroup(of: Void.self) { group in
+            var writing = 0
+            for await event in events {
+                if writing == 8 {
+                    await group.next()
+                    writing -= 1
+                }
+                writing += 1
+                group.addTask {
+                    do throws(APIError) {
+                        try await self.record(event.pod, reason: event.reason, type: event.type, event.message)
+                    } catch {
+                        if error.code != 404 { self.logger.debug("recording \(event.reason) for \(event.pod.key): \(error)") }
+                    }
+                }
+            }
         }
     }
 
