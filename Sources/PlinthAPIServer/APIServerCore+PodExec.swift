@@ -108,6 +108,8 @@ extension APIServerCore {
             }
             ports.append(port)
         }
+        // The channel form numbers two channels per port in one byte.
+        guard ports.count <= 127 else { throw APIError.badRequest("too many ports: at most 127 can be forwarded at once") }
         guard let nodeName = pod.string("spec", "nodeName"), !nodeName.isEmpty else {
             throw APIError.badRequest("pod \(name) does not have a host assigned")
         }

@@ -152,7 +152,8 @@ public struct AgentServer: Service {
         guard let chosen = PortForwardProtocol.negotiate(request.headerFields[values: .secWebSocketProtocol]),
               let sandbox = try? await runtime.sandboxes().first(where: { $0.namespace == namespace && $0.name == pod }) else { return .dontUpgrade }
         let ports = query.all("port").flatMap { $0.split(separator: ",") }.compactMap { UInt16($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
-        if chosen == PortForwardProtocol.channels, ports.isEmpty { return .dontUpgrade }
+        // Each port takes two channel numbers of one byte.
+        if chosen == PortForwardProtocol.channels, ports.isEmpty || ports.count > 127 { return .dontUpgrade }
         var headers = HTTPFields()
         headers[.secWebSocketProtocol] = chosen
         return .upgrade(headers) { inbound, outbound, _ in
