@@ -85,13 +85,10 @@ extension APIServerCore {
         guard let nodeName = pod.string("spec", "nodeName"), !nodeName.isEmpty else {
             throw APIError.badRequest("pod \(name) does not have a host assigned")
         }
-        let (address, port) = try await agentEndpoint(nodeName: nodeName)
-        let escape = { (s: String) in s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
-        var parameters = command.map { "command=" + escape($0) }
+        var parameters = command.map { "command=" + PodStreamTarget.escape($0) }
         for (key, on) in [("stdin", stdin), ("stdout", stdout), ("stderr", stderr), ("tty", tty)] where on { parameters.append(key + "=true") }
-        let authority = address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)"
-        return PodStreamTarget(url: "wss://\(authority)/\(subresource)/\(escape(namespace))/\(escape(name))/\(escape(container))?" + parameters.joined(separator: "&"),
-                               nodeName: nodeName)
+        return PodStreamTarget(agent: try await agentEndpoint(nodeName: nodeName), nodeName: nodeName,
+                               path: [subresource, namespace, name, container], query: parameters)
     }
 }
 
@@ -113,12 +110,8 @@ extension APIServerCore {
         guard let nodeName = pod.string("spec", "nodeName"), !nodeName.isEmpty else {
             throw APIError.badRequest("pod \(name) does not have a host assigned")
         }
-        let (address, agentPort) = try await agentEndpoint(nodeName: nodeName)
-        let escape = { (s: String) in s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
-        let authority = address.contains(":") ? "[\(address)]:\(agentPort)" : "\(address):\(agentPort)"
-        let parameters = ports.map { "port=\($0)" }.joined(separator: "&")
-        return PodStreamTarget(url: "wss://\(authority)/portForward/\(escape(namespace))/\(escape(name))" + (ports.isEmpty ? "" : "?" + parameters),
-                               nodeName: nodeName)
+        return PodStreamTarget(agent: try await agentEndpoint(nodeName: nodeName), nodeName: nodeName,
+                               path: ["portForward", namespace, name], query: ports.map { "port=\($0)" })
     }
 }
 
@@ -127,4 +120,15 @@ extension APIServerCore {
 struct PodStreamTarget: Sendable {
     let url: String
     let nodeName: String
+
+    /// `wss://` to the agent, with each path segment escaped and the query's `key=value` items.
+    init(agent: (address: String, port: Int), nodeName: String, path: [String], query: [String]) {
+        let authority = agent.address.contains(":") ? "[\(agent.address)]:\(agent.port)" : "\(agent.address):\(agent.port)"
+        url = "wss://\(authority)/" + path.map(Self.escape).joined(separator: "/") + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        self.nodeName = nodeName
+    }
+
+    static func escape(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s
+    }
 }

@@ -111,13 +111,12 @@ public struct AgentServer: Service {
         let pathAndQuery = request.path ?? ""
         let pathPart = pathAndQuery.split(separator: "?", maxSplits: 1).first.map(String.init) ?? ""
         let parts = pathPart.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
+        let query = QueryParameters(pathAndQuery.contains("?") ? String(pathAndQuery.split(separator: "?", maxSplits: 1)[1]) : nil)
         if parts.count == 3, parts[0] == "portForward" {
-            let query = QueryParameters(pathAndQuery.contains("?") ? String(pathAndQuery.split(separator: "?", maxSplits: 1)[1]) : nil)
             return await portForwardUpgrade(request, namespace: parts[1], pod: parts[2], query: query, runtime: runtime, logger: logger)
         }
         guard parts.count == 4, parts[0] == "exec" || parts[0] == "attach",
               let chosen = RemoteCommandProtocol.negotiate(request.headerFields[values: .secWebSocketProtocol]) else { return .dontUpgrade }
-        let query = QueryParameters(pathAndQuery.contains("?") ? String(pathAndQuery.split(separator: "?", maxSplits: 1)[1]) : nil)
         let (namespace, pod, container) = (parts[1], parts[2], parts[3])
         let attach = parts[0] == "attach"
         let exec = ExecRequest(command: query.all("command"), tty: query.bool("tty"), stdin: query.bool("stdin"))

@@ -56,7 +56,7 @@ struct ChannelPortForwardSession {
         do {
             channel = try await PodPortConnection.open(runtime, podUID: podUID, port: port)
         } catch {
-            let message = "error forwarding port \(port) to pod \(podUID), uid : \(error)"
+            let message = PodPortConnection.failure(port: port, podUID: podUID, error)
             try? await outbound.writeBinaryMessage(ByteBuffer(bytes: [errorChannel] + Array(message.utf8)))
             return
         }

@@ -95,8 +95,7 @@ struct SPDYPortForwardSession {
         do {
             channel = try await PodPortConnection.open(runtime, podUID: podUID, port: pair.port)
         } catch {
-            // Upstream's wording, with the sandbox (the pod's UID here) as CRI names the pod.
-            let message = "error forwarding port \(pair.port) to pod \(podUID), uid : \(error)"
+            let message = PodPortConnection.failure(port: pair.port, podUID: podUID, error)
             try? await send(.data(streamID: errorStream, fin: false, bytes: Array(message.utf8)))
             try? await send(.data(streamID: errorStream, fin: true, bytes: []))
             try? await send(.data(streamID: dataStream, fin: true, bytes: []))
