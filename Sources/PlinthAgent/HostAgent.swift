@@ -20,15 +20,19 @@ public struct HostAgent: Service {
     let config: HostAgentConfiguration
     let api: APIClient
     let runtime: any PodRuntime
+    /// The host's pod network, built from the Node's pod CIDR (nil: the runtime has none).
+    let network: (any PodNetwork)?
     let system: SystemInfo
     let logger: Logger
     let backOff = ContainerBackOff()
     let probeResults = ProbeResults()
 
-    public init(config: HostAgentConfiguration, api: APIClient, runtime: any PodRuntime, system: SystemInfo = .current(), logger: Logger) {
+    public init(config: HostAgentConfiguration, api: APIClient, runtime: any PodRuntime, network: (any PodNetwork)? = nil,
+                system: SystemInfo = .current(), logger: Logger) {
         self.config = config
         self.api = api
         self.runtime = runtime
+        self.network = network
         self.system = system
         self.logger = logger
     }
@@ -60,6 +64,11 @@ public struct HostAgent: Service {
             group.addTask {
                 await cancelWhenGracefulShutdown { await self.relist(queue) }
             }
+            if let network {
+                group.addTask {
+                    await cancelWhenGracefulShutdown { await self.followNodes(network) }
+                }
+            }
             group.addTask {
                 await cancelWhenGracefulShutdown { await self.probeLoop(pods, queue) }
             }
@@ -72,6 +81,7 @@ public struct HostAgent: Service {
                 }
             }
         }
+        await tearDownUnusedNetwork()
     }
 
     // MARK: Node and Lease
@@ -271,8 +281,13 @@ public struct HostAgent: Service {
         let namespace = pod.string("metadata", "namespace") ?? "", name = pod.string("metadata", "name") ?? ""
         var sandbox: SandboxStatus
         if let existing { sandbox = existing } else {
-            sandbox = try await runtime.runSandbox(PodSandboxSpec(podUID: uid, namespace: namespace, name: name,
-                                                                  hostname: pod.string("spec", "hostname") ?? name, runtimeHandler: runtime.handler))
+            do {
+                sandbox = try await runtime.runSandbox(PodSandboxSpec(podUID: uid, namespace: namespace, name: name,
+                                                                      hostname: pod.string("spec", "hostname") ?? name, runtimeHandler: runtime.handler))
+            } catch {
+                await record(pod, reason: "FailedCreatePodSandBox", message: "Failed to create pod sandbox: \(error)", fieldPath: nil, type: "Warning")
+                throw error
+            }
         }
         let restartPolicy = pod.string("spec", "restartPolicy") ?? "Always"
         // Init containers run one at a time, in order, each to a successful end, before any

@@ -11,10 +11,13 @@ enum HostCommand {
     }
 
     @discardableResult
-    static func run(_ path: String, _ arguments: [String], allowFailure: Bool = false, captureOutput: Bool = true) async throws -> (status: Int32, output: String) {
+    static func run(_ path: String, _ arguments: [String], input: String? = nil, allowFailure: Bool = false,
+                    captureOutput: Bool = true) async throws -> (status: Int32, output: String) {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try runBlocking(path, arguments, allowFailure: allowFailure, captureOutput: captureOutput) })
+                continuation.resume(with: Result {
+                    try runBlocking(path, arguments, input: input, allowFailure: allowFailure, captureOutput: captureOutput)
+                })
             }
         }
     }
@@ -22,22 +25,39 @@ enum HostCommand {
     /// `run` for callers that are not on the cooperative pool (the container shim). Without
     /// `captureOutput` the tool's output is discarded: a tool that leaves a process behind
     /// (`setsid -f`) would otherwise hold the output pipe open, and reading it would never end.
+    /// `input` is the tool's standard input (`ip -batch -`, `nft -f -`), written whole before
+    /// its output is read: for scripts, not for streams.
     @discardableResult
-    static func runBlocking(_ path: String, _ arguments: [String], allowFailure: Bool = false, captureOutput: Bool = true) throws -> (status: Int32, output: String) {
+    static func runBlocking(_ path: String, _ arguments: [String], input: String? = nil, allowFailure: Bool = false,
+                            captureOutput: Bool = true) throws -> (status: Int32, output: String) {
         // posix_spawn and waitpid directly: Foundation's Process missed the exit of `setsid -f`
         // here and waited forever.
         var fds: [Int32] = [-1, -1]
         guard pipe(&fds) == 0 else { throw Failure(description: "pipe: \(String(cString: strerror(errno)))") }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var inputFDs: [Int32] = [-1, -1]
+        if input != nil {
+            guard pipe(&inputFDs) == 0 else {
+                for fd in fds { close(fd) }
+                throw Failure(description: "pipe: \(String(cString: strerror(errno)))")
+            }
+            for fd in inputFDs { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        }
         let pid: pid_t
         do {
-            pid = try spawn(path, arguments, stdin: nil, stdout: captureOutput ? fds[1] : nil, stderr: captureOutput ? fds[1] : nil)
+            pid = try spawn(path, arguments, stdin: input == nil ? nil : inputFDs[0], stdout: captureOutput ? fds[1] : nil,
+                            stderr: captureOutput ? fds[1] : nil)
         } catch {
-            close(fds[0])
-            close(fds[1])
+            for fd in fds + inputFDs where fd >= 0 { close(fd) }
             throw error
         }
         close(fds[1])
+        if let input {
+            signal(SIGPIPE, SIG_IGN)  // a tool that exits without reading all of it is an error, not the end of the agent
+            close(inputFDs[0])
+            writeAll(inputFDs[1], Array(input.utf8))
+            close(inputFDs[1])
+        }
         defer { close(fds[0]) }
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 8192)
@@ -76,7 +96,6 @@ enum HostCommand {
         return pid
     }
 
-    /// Blocks until `pid` ends; its exit code, or 128 + the signal that ended it.
     /// Writes all of `bytes` to `fd` (nothing when it is -1), retrying interrupted and short
     /// writes; stops at the first error (the reader has gone).
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
@@ -87,6 +106,7 @@ enum HostCommand {
         }
     }
 
+    /// Blocks until `pid` ends; its exit code, or 128 + the signal that ended it.
     static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

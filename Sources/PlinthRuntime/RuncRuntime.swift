@@ -13,8 +13,8 @@ import PlinthJSON
 /// Layout: `pods/<uid>/sandbox.json`, `pods/<uid>/ns/{net,ipc,uts}`,
 /// `pods/<uid>/containers/<name>/<attempt>/` (bundle, `started`, `exit`); logs in
 /// `logs/<namespace>_<name>_<uid>/<container>/<attempt>.log`, as the kubelet lays out
-/// `/var/log/pods`. The pod network is loopback only until a network plugin gives sandboxes
-/// an interface.
+/// `/var/log/pods`. With a `PodNetwork` each sandbox gets an interface and an address on the
+/// host's pod network (recorded in `sandbox.json`); without one, loopback only.
 public actor RuncRuntime: PodRuntime {
     public nonisolated let handler = "runc"
     public nonisolated let version: String
@@ -23,14 +23,16 @@ public actor RuncRuntime: PodRuntime {
     let runc: String
     /// The command line that starts a shim: this binary with its `container-shim` command.
     let shimCommand: [String]
+    let network: (any PodNetwork)?
     var runcRoot: String { root + "/runc" }
 
-    public init(root: String, images: ImageStore, shimCommand: [String]) throws {
+    public init(root: String, images: ImageStore, shimCommand: [String], network: (any PodNetwork)? = nil) throws {
         guard let runc = HostCommand.find("runc") else { throw RuncRuntimeError("runc is not installed (apt-get install runc)") }
         self.root = root
         self.images = images
         self.runc = runc
         self.shimCommand = shimCommand
+        self.network = network
         let v = (try? HostCommand.runBlocking(runc, ["--version"]).output) ?? ""
         let number = v.split(separator: "\n").first?.split(separator: " ").dropFirst(2).first.map(String.init) ?? "unknown"
         version = "runc://" + (number.split(separator: "+").first.map(String.init) ?? number)
@@ -75,6 +77,8 @@ public actor RuncRuntime: PodRuntime {
         var name: String
         var hostname: String
         var createdAt: Int64
+        /// The pod's address on the pod network (nil: loopback only).
+        var ip: String?
     }
 
     public func runSandbox(_ spec: PodSandboxSpec) async throws -> SandboxStatus {
@@ -87,17 +91,31 @@ public actor RuncRuntime: PodRuntime {
         guard let unshare = HostCommand.find("unshare"), let nsenter = HostCommand.find("nsenter"), let ip = HostCommand.find("ip") else {
             throw RuncRuntimeError("unshare, nsenter and ip are needed for pod sandboxes (util-linux, iproute2)")
         }
-        try await HostCommand.run(unshare, ["--net=\(dir)/ns/net", "--ipc=\(dir)/ns/ipc", "--uts=\(dir)/ns/uts", "true"])
-        try await HostCommand.run(nsenter, ["--net=\(dir)/ns/net", ip, "link", "set", "lo", "up"])
+        let address: String?
+        do {
+            try await HostCommand.run(unshare, ["--net=\(dir)/ns/net", "--ipc=\(dir)/ns/ipc", "--uts=\(dir)/ns/uts", "true"])
+            if let network {
+                address = try await network.attach(podUID: spec.podUID, namespacePath: dir + "/ns/net")
+            } else {
+                try await HostCommand.run(nsenter, ["--net=\(dir)/ns/net", ip, "link", "set", "lo", "up"])
+                address = nil
+            }
+        } catch {
+            // Half a sandbox is taken apart, so the next attempt starts clean.
+            try? await network?.detach(podUID: spec.podUID)
+            for ns in ["net", "ipc", "uts"] { umount2(dir + "/ns/" + ns, Int32(MNT_DETACH)) }
+            try? fm.removeItem(atPath: dir)
+            throw error
+        }
         try "\(spec.hostname)\n".write(toFile: dir + "/etc/hostname", atomically: true, encoding: .utf8)
-        try "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t\(spec.hostname)\n"
+        try "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n\(address ?? "127.0.1.1")\t\(spec.hostname)\n"
             .write(toFile: dir + "/etc/hosts", atomically: true, encoding: .utf8)
         try "nameserver 127.0.0.1\noptions ndots:5\n".write(toFile: dir + "/etc/resolv.conf", atomically: true, encoding: .utf8)
         let record = SandboxRecord(podUID: spec.podUID, namespace: spec.namespace, name: spec.name, hostname: spec.hostname,
-                                   createdAt: Int64(Date().timeIntervalSince1970))
+                                   createdAt: Int64(Date().timeIntervalSince1970), ip: address)
         // Written last: a sandbox without its record is half made and is removed, not adopted.
         try JSONEncoder().encode(record).write(to: URL(fileURLWithPath: dir + "/sandbox.json"))
-        return SandboxStatus(podUID: spec.podUID, namespace: spec.namespace, name: spec.name, ip: nil, createdAt: record.createdAt, containers: [])
+        return SandboxStatus(podUID: spec.podUID, namespace: spec.namespace, name: spec.name, ip: address, createdAt: record.createdAt, containers: [])
     }
 
     public func sandboxes() throws -> [SandboxStatus] {
@@ -124,7 +142,7 @@ public actor RuncRuntime: PodRuntime {
                 containers.append(c)
             }
         }
-        return SandboxStatus(podUID: r.podUID, namespace: r.namespace, name: r.name, ip: nil, createdAt: r.createdAt, containers: containers)
+        return SandboxStatus(podUID: r.podUID, namespace: r.namespace, name: r.name, ip: r.ip, createdAt: r.createdAt, containers: containers)
     }
 
     struct ContainerRecord: Codable {
@@ -383,6 +401,7 @@ public actor RuncRuntime: PodRuntime {
             _ = try? await HostCommand.run(runc, ["--root", runcRoot, "delete", "--force", b.id], allowFailure: true)
             umount2(b.path + "/rootfs", Int32(MNT_DETACH))
         }
+        try? await network?.detach(podUID: podUID)
         for ns in ["net", "ipc", "uts"] { umount2(dir + "/ns/" + ns, Int32(MNT_DETACH)) }
         if let r = record(dir) { try? FileManager.default.removeItem(atPath: root + "/logs/\(r.namespace)_\(r.name)_\(r.podUID)") }
         try FileManager.default.removeItem(atPath: dir)

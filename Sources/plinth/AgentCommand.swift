@@ -33,6 +33,8 @@ struct AgentCommand: AsyncParsableCommand {
 
     @OptionGroup var storage: AgentStorageOptions
 
+    @OptionGroup var podNetwork: PodNetworkOptions
+
     @Option(help: "The host's address for the Node and pods' hostIP.")
     var address: String = "127.0.0.1"
 
@@ -102,13 +104,16 @@ struct AgentCommand: AsyncParsableCommand {
                                                 labels: labelMap, taints: taints.compactMap { Taint($0) },
                                                 capacity: capacity, leaseDurationSeconds: leaseDuration, port: count == 1 ? port : 0)
             let podRuntime: any PodRuntime
+            var network: BridgePodNetwork?
             if runtime == "fake" {
                 podRuntime = FakePodRuntime(addressPrefix: "10.\(244 + index / 256).\(index % 256)")
             } else {
-                podRuntime = try makeRuncRuntime(nodeName: config.nodeName)
+                let directory = storage.directory(node: config.nodeName)
+                network = try podNetwork.network(in: directory)
+                podRuntime = try storage.registries.runcRuntime(in: directory, network: network)
             }
             runtimes.append(podRuntime)
-            return .init(service: HostAgent(config: config, api: api, runtime: podRuntime, system: system, logger: logger))
+            return .init(service: HostAgent(config: config, api: api, runtime: podRuntime, network: network, system: system, logger: logger))
         }
         if count == 1 && port > 0 {
             let nodeName = baseName
@@ -122,9 +127,5 @@ struct AgentCommand: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await api.shutdown()
-    }
-
-    func makeRuncRuntime(nodeName: String) throws -> RuncRuntime {
-        try storage.registries.runcRuntime(in: storage.directory(node: nodeName))
     }
 }

@@ -32,9 +32,9 @@ struct RegistryOptions: ParsableArguments {
 
     /// A runc runtime keeping its state under `directory`, its containers run by this binary's
     /// `container-shim`.
-    func runcRuntime(in directory: String) throws -> RuncRuntime {
+    func runcRuntime(in directory: String, network: (any PodNetwork)?) throws -> RuncRuntime {
         let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return try RuncRuntime(root: directory + "/runtime", images: images(in: directory), shimCommand: [binary, "container-shim"])
+        return try RuncRuntime(root: directory + "/runtime", images: images(in: directory), shimCommand: [binary, "container-shim"], network: network)
     }
 }
 

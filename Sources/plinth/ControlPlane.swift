@@ -14,6 +14,7 @@ enum ControlPlane {
     /// What the local host agent of `plinth up` is run with.
     struct LocalAgentSettings {
         var registries: RegistryOptions
+        var podNetwork: PodNetworkOptions
         var port: Int
     }
 
@@ -72,6 +73,8 @@ enum ControlPlane {
             ReconcilerService(core: core, reconciler: try CronJobController(context: workload("cronjob-controller")), logger: logger),
             ReconcilerService(core: core, reconciler: try EndpointsController(context: workload("endpoints-controller")), logger: logger),
             ReconcilerService(core: core, reconciler: try DisruptionController(context: workload("disruption-controller")), logger: logger),
+            ReconcilerService(core: core, reconciler: try NodeCIDRController(core: core, allocator: options.nodeCIDRs, logger: logger),
+                              workers: 1, logger: logger),
         ]
         let readyWatcher = ReadyAnnouncer(core: core, announce: announce, kubeconfigPath: kubeconfigPath, role: role, started: started)
         // The audit log is first so it stops last, after everything that records into it.
@@ -98,7 +101,7 @@ enum ControlPlane {
             var agentLogger = logger
             agentLogger[metadataKey: "component"] = "agent"
             configured.append(.init(service: LocalAgent(announce: announce, kubeconfigPath: kubeconfigPath, directory: dataDir + "/agent",
-                                                        registries: localAgent.registries, port: localAgent.port, logger: agentLogger)))
+                                                        registries: localAgent.registries, podNetwork: localAgent.podNetwork, port: localAgent.port, logger: agentLogger)))
         }
         if ProcessInfo.processInfo.environment["PLINTH_EXIT_WITH_PARENT"] == "1" {
             configured.append(.init(service: ParentWatcher(logger: logger), successTerminationBehavior: .gracefullyShutdownGroup))

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PlinthAPIMachinery
+import PlinthControllers
 
 /// Flags shared by `plinth up` and `plinth server`.
 struct ControlPlaneOptions: ParsableArguments {
@@ -36,6 +38,17 @@ struct ControlPlaneOptions: ParsableArguments {
 
     @Option(name: .long, help: "How often the node lifecycle controller looks at every host, e.g. 5s.")
     var nodeMonitorPeriod: String = "5s"
+
+    @Option(name: .long, help: "The pods' address range; each host gets a subnet of it as its Node's spec.podCIDR.")
+    var clusterCIDR: String = "10.244.0.0/16"
+
+    @Option(name: .long, help: "Prefix length of each host's pod subnet within --cluster-cidr.")
+    var nodeCIDRMaskSize: Int = 24
+
+    /// The allocator of hosts' pod subnets from `--cluster-cidr` and `--node-cidr-mask-size`.
+    var nodeCIDRs: NodeCIDRAllocator {
+        NodeCIDRAllocator(clusterCIDR: IPv4Subnet(clusterCIDR) ?? IPv4Subnet("10.244.0.0/16")!, maskSize: nodeCIDRMaskSize)
+    }
 
     /// `--token-lifetime` in seconds.
     var tokenLifetimeSeconds: TimeInterval? { Self.seconds(tokenLifetime) }
@@ -80,6 +93,10 @@ struct ControlPlaneOptions: ParsableArguments {
         for (flag, value) in [("--node-monitor-grace-period", nodeMonitorGracePeriod), ("--node-monitor-period", nodeMonitorPeriod)]
         where Self.seconds(value) == nil {
             throw ValidationError("\(flag): expected a duration such as 50s or 1m, got \(value)")
+        }
+        guard let cidr = IPv4Subnet(clusterCIDR) else { throw ValidationError("--cluster-cidr: expected an IPv4 network such as 10.244.0.0/16, got \(clusterCIDR)") }
+        guard (cidr.prefixLength + 1...30).contains(nodeCIDRMaskSize) else {
+            throw ValidationError("--node-cidr-mask-size must be between \(cidr.prefixLength + 1) and 30 for --cluster-cidr \(clusterCIDR)")
         }
     }
 }

@@ -13,6 +13,7 @@ struct LocalAgent: Service {
     let kubeconfigPath: String
     let directory: String
     let registries: RegistryOptions
+    let podNetwork: PodNetworkOptions
     let port: Int
     let logger: Logger
 
@@ -25,8 +26,15 @@ struct LocalAgent: Service {
                                             capacity: ["cpu": String(system.cpus), "memory": "\(system.memoryKiB)Ki", "pods": "110",
                                                        "ephemeral-storage": "100Gi"],
                                             port: port)
-        let runtime = try registries.runcRuntime(in: directory)
-        let agent = HostAgent(config: config, api: api, runtime: runtime, system: system, logger: logger)
+        var network: BridgePodNetwork?
+        do {
+            network = try podNetwork.network(in: directory)
+        } catch {
+            // The host still runs pods without one; say why they get loopback only.
+            logger.warning("local agent: no pod network (pods get loopback only): \(error)")
+        }
+        let runtime = try registries.runcRuntime(in: directory, network: network)
+        let agent = HostAgent(config: config, api: api, runtime: runtime, network: network, system: system, logger: logger)
         let server = port > 0 ? try AgentServer(runtime: runtime, host: "127.0.0.1", port: port, directory: directory + "/pki", nodeName: nodeName,
                                                 clientCA: try ClientConfig.load(path: kubeconfigPath).tls.trustRoots ?? .default, logger: logger) : nil
         try await withThrowingDiscardingTaskGroup { group in

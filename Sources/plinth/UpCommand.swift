@@ -22,13 +22,15 @@ struct UpCommand: AsyncParsableCommand {
 
     @OptionGroup var registries: RegistryOptions
 
+    @OptionGroup var podNetwork: PodNetworkOptions
+
     func run() async throws {
         var agent: ControlPlane.LocalAgentSettings?
         if !noAgent {
             if let missing = RuncRuntime.unavailableReason() {
                 print("plinth: no host agent for this machine: \(missing); pods stay Pending until a host joins (plinth agent)")
             } else {
-                agent = .init(registries: registries, port: agentPort)
+                agent = .init(registries: registries, podNetwork: podNetwork, port: agentPort)
             }
         }
         try await ControlPlane.run(options, role: "all-in-one", localAgent: agent)

@@ -51,7 +51,10 @@ struct MultiHostTests {
         }
 
         @discardableResult
-        static func ip(_ args: String...) throws -> String {
+        static func ip(_ args: String...) throws -> String { try ip(args) }
+
+        @discardableResult
+        static func ip(_ args: [String]) throws -> String {
             let r = try CommandResult.run("/usr/sbin/ip", args, environment: ProcessInfo.processInfo.environment, timeout: 20)
             guard r.status == 0 else { throw TestFailure("ip \(args.joined(separator: " ")): \(r.stderr)") }
             return r.stdout

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// A real `plinth server` process on a loopback port with a temporary data directory, as a user
@@ -35,13 +36,14 @@ final class PlinthServer: @unchecked Sendable {
 
     /// Starts `plinth server` (the control plane without a host agent; tests start their own) on
     /// `listen` and waits for its ready line.
-    func start(listen: String = "127.0.0.1:0") throws {
+    func start(listen: String = "127.0.0.1:0", arguments: [String] = []) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         // Hosts are marked Unknown after 6 silent seconds (not 50) so host-failure tests finish
         // quickly; their agents renew every second.
         p.arguments = ["server", "--data-dir", dataDir, "--listen", listen, "--log-level", "warning",
-                       "--node-monitor-grace-period", "6s", "--node-monitor-period", "1s"]
+                       "--node-monitor-grace-period", "6s", "--node-monitor-period", "1s",
+                       "--cluster-cidr", Self.nextClusterCIDR()] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PLINTH_EXIT_WITH_PARENT"] = "1"  // no stray servers if the test runner dies
         p.environment = environment
@@ -66,6 +68,17 @@ final class PlinthServer: @unchecked Sendable {
         }
         throw TestFailure("plinth did not become ready; output: \(text)")
     }
+
+    /// A pod range of its own for each server this test process starts, apart from the
+    /// default (10.244.0.0/16) a `plinth up` on the same machine would use: hosts of
+    /// different servers sharing the machine's network namespace get subnets that do not clash.
+    static func nextClusterCIDR() -> String {
+        clusterCIDRs.withLock { n in
+            n += 1
+            return "10.\(150 + n % 90).0.0/16"
+        }
+    }
+    private static let clusterCIDRs = Mutex(0)
 
     /// SIGTERM (or SIGKILL) and wait for exit; returns the exit status.
     @discardableResult

@@ -62,7 +62,9 @@ struct RuncAgentTests {
 
         let node = "runc-\(ns)"
         let taint = "plinth.dev/runc-test"
+        // A bridge of its own: other agents of the test run may share this network namespace.
         let agent = try s.startAgent(["--name", node, "--runtime", "runc", "--data-dir", work + "/agent", "--address", "127.0.0.1",
+                                      "--pod-bridge", "plr" + String(ns.suffix(6)),
                                       "--registry-mirror", "docker.io=http://127.0.0.1:\(port)",
                                       "--register-with-taints", "\(taint)=\(ns):NoSchedule", "--label", "\(taint)=\(ns)"])
         defer {
@@ -203,6 +205,15 @@ struct RuncAgentTests {
             """
         #expect(try s.kubectl(["apply", "-f", "-"], stdin: forwarded).status == 0)
         try poll("pod forwarded Running") { try status("forwarded").string("phase") == "Running" }
+        // The pod network: each pod has an address from its host's pod CIDR, and pods reach
+        // each other by it.
+        let subnetPrefix = try s.kubectl("get", "node", node, "-o", "jsonpath={.spec.podCIDR}").stdout.replacingOccurrences(of: ".0/24", with: ".")
+        let forwardedIP = try status("forwarded").string("podIP") ?? ""
+        let serverIP = try status("server").string("podIP") ?? ""
+        #expect(subnetPrefix.hasPrefix("10.") && forwardedIP.hasPrefix(subnetPrefix) && serverIP.hasPrefix(subnetPrefix) && forwardedIP != serverIP,
+                "pod CIDR \(subnetPrefix)0/24, pods \(forwardedIP) and \(serverIP)")
+        let byAddress = try s.kubectl("exec", "server", "-n", ns, "--", "sh", "-c", #"printf 'GET /big HTTP/1.0\r\n\r\n' | nc -w 5 \#(forwardedIP) 8080 | tail -n 1"#)
+        #expect(byAddress.stdout == "200000\n", "\(byAddress.stdout)\(byAddress.stderr)")
         var kubectlEnvironment = ProcessInfo.processInfo.environment
         kubectlEnvironment["KUBECONFIG"] = s.kubeconfig
         kubectlEnvironment["HOME"] = s.home

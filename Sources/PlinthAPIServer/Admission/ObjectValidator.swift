@@ -17,6 +17,11 @@ enum ObjectValidator {
            let newIP = o.string("spec", "clusterIP"), newIP != oldIP {
             errors.append(FieldError.invalid("spec.clusterIP", newIP, "field is immutable"))
         }
+        if r.kind == "Node", r.group.isEmpty, let oldCIDRs = old[path: ["spec", "podCIDRs"]]?.arrayValue, !oldCIDRs.isEmpty,
+           o[path: ["spec", "podCIDRs"]]?.arrayValue != oldCIDRs {
+            // Only the node IPAM controller's first assignment may set it.
+            errors.append(FieldError(.forbidden, field: "spec.podCIDRs", detail: "node updates may not change podCIDR except from \"\" to valid"))
+        }
         if !errors.isEmpty { throw APIError.invalid(r, name, errors) }
     }
 

@@ -1,0 +1,125 @@
+import Foundation
+import PlinthJSON
+import Testing
+
+/// The pod network across hosts: two runc hosts, each an agent in a network namespace of its
+/// own (as MultiHostTests makes them), get pod CIDRs from the server; a pod on one reaches a
+/// pod on the other by its address, pods reach the server's network through outbound NAT, and
+/// when the pods and hosts go, nothing of the network is left: no interfaces, routes, NAT
+/// tables or recorded addresses.
+@Suite("pod network across hosts")
+struct PodNetworkTests {
+    static let tools = ["/usr/sbin/ip", "/usr/bin/nsenter", "/usr/sbin/nft", "/usr/sbin/runc", "/bin/busybox", "/usr/bin/kubectl"]
+
+    @Test(.enabled(if: getuid() == 0 && tools.allSatisfy { FileManager.default.isExecutableFile(atPath: $0) },
+                   "needs root, iproute2, util-linux, nftables, runc and busybox-static (apt-get install iproute2 util-linux nftables runc busybox-static)"))
+    func podsOnTwoHostsReachEachOtherAndTheNetworkGoesWithThem() throws {
+        let network = try MultiHostTests.Network(hosts: 2)
+        let server = try PlinthServer()
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("plinth-podnet-\(network.id)").path
+        defer {
+            server.cleanUp()
+            network.remove(hosts: 2)
+            try? FileManager.default.removeItem(atPath: work)
+        }
+        try server.start(listen: network.serverAddress + ":0")
+        let serverPort = try #require(server.url.split(separator: ":").last.map(String.init))
+
+        // The hosts have no registry: the image is imported into each (the air-gapped way).
+        let image = "plinth.test/busybox:1.36"
+        let builder = PlinthServer.packageRoot.appendingPathComponent("scripts/busybox-image").path
+        let built = try CommandResult.run(builder, ["--layout", work + "/layout", "--name", image], environment: ProcessInfo.processInfo.environment, timeout: 60)
+        #expect(built.status == 0, "\(built.stderr)")
+        var environment = ProcessInfo.processInfo.environment
+        environment["PLINTH_EXIT_WITH_PARENT"] = "1"
+        var agents: [RunningCommand] = []
+        defer { for a in agents { a.stop(signal: SIGKILL) } }
+        for i in 0..<2 {
+            let imported = try CommandResult.run(PlinthServer.binary, ["image", "import", "--data-dir", "\(work)/host-\(i)", work + "/layout"],
+                                                 environment: environment, timeout: 60)
+            #expect(imported.status == 0, "\(imported.stderr)")
+            // nsenter enters only the network namespace: the agent keeps the machine's mounts (cgroups for runc).
+            agents.append(try RunningCommand(path: "/usr/bin/nsenter", args: [
+                "--net=/run/netns/\(network.namespace(i))", PlinthServer.binary, "agent", "--kubeconfig", server.kubeconfig,
+                "--name", "host-\(i)", "--address", network.address(i), "--runtime", "runc", "--data-dir", "\(work)/host-\(i)", "--port", "10250",
+            ], environment: environment))
+        }
+        func get(_ args: String...) throws -> String {
+            try server.kubectl(Array(args)).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func inHost(_ i: Int, _ args: String...) throws -> String {
+            try MultiHostTests.Network.ip(["-n", network.namespace(i)] + args)
+        }
+
+        // Each host gets a pod CIDR of its own and builds its bridge and routes from it.
+        var podCIDRs: [String] = []
+        for (i, agent) in agents.enumerated() {
+            do {
+                try poll("host-\(i) Ready", timeout: 60) {
+                    try get("get", "node", "host-\(i)", "-o", #"jsonpath={.status.conditions[?(@.type=="Ready")].status}"#) == "True"
+                }
+            } catch {
+                throw TestFailure("\(error); the agent printed:\n\(agent.output.suffix(3000))")
+            }
+            let cidr = try get("get", "node", "host-\(i)", "-o", "jsonpath={.spec.podCIDR}")
+            #expect(cidr.range(of: #"^10\.[0-9]+\.[0-9]+\.0/24$"#, options: .regularExpression) != nil, "host-\(i): \(cidr)")
+            podCIDRs.append(cidr)
+        }
+        #expect(podCIDRs[0] != podCIDRs[1])
+        for i in 0..<2 {
+            let gateway = podCIDRs[i].replacingOccurrences(of: ".0/24", with: ".1/24")
+            try poll("host-\(i)'s bridge and route to the other host") {
+                (try? inHost(i, "-o", "addr", "show", "dev", "plinth0"))?.contains(gateway) == true
+                    && (try? inHost(i, "route", "show", "proto", "98"))?.contains("\(podCIDRs[1 - i]) via \(network.address(1 - i))") == true
+            }
+        }
+
+        func pod(_ name: String, host: Int, command: String) -> String {
+            """
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "\(name)"},
+             "spec": {"nodeSelector": {"kubernetes.io/hostname": "host-\(host)"}, "terminationGracePeriodSeconds": 1,
+                      "containers": [{"name": "c", "image": "\(image)", "imagePullPolicy": "IfNotPresent", "command": ["sh", "-c", "\(command)"]}]}}
+            """
+        }
+        #expect(try server.kubectl(["apply", "-f", "-"], stdin: pod("web", host: 0, command: "exec httpd -f -p 8080 -h /etc")).status == 0)
+        #expect(try server.kubectl(["apply", "-f", "-"], stdin: pod("client", host: 1, command: "exec sleep 3600")).status == 0)
+        let waited = try server.kubectl(["wait", "--for=condition=Ready", "pod/web", "pod/client", "--timeout=90s"], timeout: 100)
+        #expect(waited.status == 0, "\(waited.stderr)\n\(agents[0].output.suffix(2000))\n\(agents[1].output.suffix(2000))")
+        let webIP = try get("get", "pod", "web", "-o", "jsonpath={.status.podIP}")
+        let clientIP = try get("get", "pod", "client", "-o", "jsonpath={.status.podIP}")
+        #expect(webIP.hasPrefix(podCIDRs[0].replacingOccurrences(of: ".0/24", with: ".")), "web: \(webIP) in \(podCIDRs[0])")
+        #expect(clientIP.hasPrefix(podCIDRs[1].replacingOccurrences(of: ".0/24", with: ".")), "client: \(clientIP) in \(podCIDRs[1])")
+
+        // Host 1's pod fetches a file from host 0's pod by its address, across the hosts' routes.
+        let fetched = try server.kubectl("exec", "client", "--", "sh", "-c", #"printf 'GET /hostname HTTP/1.0\r\n\r\n' | nc -w 5 \#(webIP) 8080"#)
+        #expect(fetched.status == 0 && fetched.stdout.contains("200 OK") && fetched.stdout.hasSuffix("web\n"), "\(fetched.stdout)\(fetched.stderr)")
+        // The server's bridge has no route to pod subnets: only NAT to host 1's address gets an answer back.
+        let outbound = try server.kubectl("exec", "client", "--", "sh", "-c", "nc -w 5 \(network.serverAddress) \(serverPort) </dev/null && echo connected")
+        #expect(outbound.stdout.contains("connected"), "\(outbound.stdout)\(outbound.stderr)")
+
+        // Pods gone: their interfaces and addresses go with them.
+        #expect(try server.kubectl("delete", "pod", "web", "client", "--wait=true", "--timeout=60s").status == 0)
+        for i in 0..<2 {
+            try poll("host-\(i)'s pod interfaces and addresses freed") {
+                let links = try inHost(i, "-o", "link", "show", "master", "plinth0")
+                let book = (try? FileManager.default.contentsOfDirectory(atPath: "\(work)/host-\(i)/network/addresses/\(podCIDRs[i].replacingOccurrences(of: "/", with: "-"))")) ?? []
+                return links.isEmpty && book.allSatisfy { $0 == "last-reserved" }
+            }
+        }
+        // A Node deleted: the other host stops routing to it.
+        agents[1].stop()
+        #expect(try server.kubectl("delete", "node", "host-1").status == 0)
+        try poll("host-0 no longer routes to host-1") { try inHost(0, "route", "show", "proto", "98").isEmpty }
+        // A host whose agent stops with no pods takes its network down.
+        agents[0].stop()
+        for i in 0..<2 {
+            #expect(try inHost(i, "-o", "link", "show").split(separator: "\n").allSatisfy { !$0.contains("plinth0") && !$0.contains(": pl") },
+                    "host-\(i) kept interfaces")
+            #expect(try inHost(i, "route", "show", "proto", "98").isEmpty)
+            let tables = try CommandResult.run("/usr/bin/nsenter", ["--net=/run/netns/\(network.namespace(i))", "/usr/sbin/nft", "list", "tables"],
+                                               environment: environment, timeout: 20)
+            #expect(tables.status == 0 && tables.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "host-\(i): \(tables.stdout)")
+            #expect(!FileManager.default.fileExists(atPath: "\(work)/host-\(i)/network/addresses"))
+        }
+    }
+}
