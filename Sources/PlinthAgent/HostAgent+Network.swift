@@ -20,7 +20,7 @@ extension HostAgent {
     /// Lists and watches every Node: builds the pod network once this host's Node has a pod
     /// CIDR, and routes each other host's pod CIDR through that host, following Nodes as they
     /// come, change and go. What was last applied is applied again only when it changes; a
-    /// failure is retried when the watch next wakes (at least every 45 s).
+    /// failure is retried when a watch ends (at least every 45 s).
     func followNodes(_ network: any PodNetwork) async {
         var routes: [String: NodeRoute] = [:]
         var applied: [String: NodeRoute]?
@@ -38,37 +38,15 @@ extension HostAgent {
                 logger.warning("pod network of \(config.nodeName): \(error)")
             }
         }
-        while !Task.isCancelled {
-            do {
-                let list = try await api.request(.GET, "/api/v1/nodes")
-                routes = [:]
-                for n in list["items"]?.arrayValue ?? [] { if let name = n.string("metadata", "name") { routes[name] = NodeRoute(n) } }
-                await apply()
-                var revision = list.string("metadata", "resourceVersion") ?? "0"
-                while !Task.isCancelled {
-                    let opened = ContinuousClock.now
-                    var gone = false
-                    try await api.watch("/api/v1/nodes?watch=1&allowWatchBookmarks=true&timeoutSeconds=45&resourceVersion=\(revision)") { event in
-                        let object = event["object"] ?? [:]
-                        if let rv = object.string("metadata", "resourceVersion") { revision = rv }
-                        guard let name = object.string("metadata", "name") else { return }
-                        switch event.string("type") {
-                        case "ADDED", "MODIFIED": routes[name] = NodeRoute(object)
-                        case "DELETED": routes[name] = nil
-                        case "ERROR": gone = true
-                        default: return
-                        }
-                        await apply()
-                    }
-                    if gone { break }
-                    await apply()  // retries a failed apply
-                    if ContinuousClock.now - opened < .seconds(1) { try await Task.sleep(for: .seconds(1)) }
-                }
-            } catch {
-                if !Task.isCancelled { logger.warning("watching nodes for the pod network of \(config.nodeName): \(error)") }
-                try? await Task.sleep(for: .seconds(1))
-            }
-        }
+        await listAndWatch("/api/v1/nodes", what: "nodes for the pod network", replace: { items in
+            routes = [:]
+            for n in items { if let name = n.string("metadata", "name") { routes[name] = NodeRoute(n) } }
+            await apply()
+        }, apply: { change in
+            guard let name = change.object.string("metadata", "name") else { return }
+            routes[name] = change.type == "DELETED" ? nil : NodeRoute(change.object)
+            await apply()
+        }, idle: apply)  // retries a failed apply
     }
 
     /// A host whose agent stops with no pods left needs no pod network: it is taken down

@@ -68,6 +68,9 @@ public struct HostAgent: Service {
                 group.addTask {
                     await cancelWhenGracefulShutdown { await self.followNodes(network) }
                 }
+                group.addTask {
+                    await cancelWhenGracefulShutdown { await self.proxyServices(network) }
+                }
             }
             group.addTask {
                 await cancelWhenGracefulShutdown { await self.probeLoop(pods, queue) }
@@ -174,41 +177,15 @@ public struct HostAgent: Service {
     /// Lists the pods bound to this host, then watches from that list's revision, queueing each
     /// changed pod; lists again when the watch cannot resume.
     func follow(into pods: BoundPods, _ queue: WorkQueue<String>) async {
-        while !Task.isCancelled {
-            do {
-                let list = try await api.request(.GET, podsPath)
-                var byKey: [String: JSON] = [:]
-                for p in list["items"]?.arrayValue ?? [] { byKey[Self.key(p)] = p }
-                await queue.add(contentsOf: await pods.replace(with: byKey))
-                var revision = list.string("metadata", "resourceVersion") ?? "0"
-                while !Task.isCancelled {
-                    let opened = ContinuousClock.now
-                    var gone = false
-                    try await api.watch(podsPath + "&watch=1&allowWatchBookmarks=true&timeoutSeconds=45&resourceVersion=\(revision)") { event in
-                        let object = event["object"] ?? [:]
-                        if let rv = object.string("metadata", "resourceVersion") { revision = rv }
-                        switch event.string("type") {
-                        case "ADDED", "MODIFIED":
-                            await pods.set(Self.key(object), object)
-                            await queue.add(Self.key(object))
-                        case "DELETED":
-                            await pods.remove(Self.key(object), deleted: object)
-                            await queue.add(Self.key(object))
-                        case "ERROR":
-                            gone = true
-                        default:
-                            break
-                        }
-                    }
-                    if gone { break }
-                    // A watch the server ended at once (it is shutting down) is not reopened in a tight loop.
-                    if ContinuousClock.now - opened < .seconds(1) { try await Task.sleep(for: .seconds(1)) }
-                }
-            } catch {
-                if !Task.isCancelled { logger.warning("watching pods of \(config.nodeName): \(error)") }
-                try? await Task.sleep(for: .seconds(1))
-            }
-        }
+        await listAndWatch(podsPath, what: "pods", replace: { items in
+            var byKey: [String: JSON] = [:]
+            for p in items { byKey[Self.key(p)] = p }
+            await queue.add(contentsOf: await pods.replace(with: byKey))
+        }, apply: { change in
+            let key = Self.key(change.object)
+            if change.type == "DELETED" { await pods.remove(key, deleted: change.object) } else { await pods.set(key, change.object) }
+            await queue.add(key)
+        })
     }
 
     static func key(_ pod: JSON) -> String {

@@ -14,6 +14,9 @@ public protocol PodNetwork: Sendable {
     func attach(podUID: String, namespacePath: String) async throws -> String
     /// Removes the pod's interface and frees its address; nothing to do is no error.
     func detach(podUID: String) async throws
+    /// Serves these Service ports on the host (ClusterIPs, NodePorts, external addresses),
+    /// replacing what was served before.
+    func program(services: [ServicePortRule]) async throws
     /// Removes everything the network made on the host (when no pods are left).
     func tearDown() async throws
 }

@@ -4,9 +4,10 @@ import Testing
 
 /// The pod network across hosts: two runc hosts, each an agent in a network namespace of its
 /// own (as MultiHostTests makes them), get pod CIDRs from the server; a pod on one reaches a
-/// pod on the other by its address, pods reach the server's network through outbound NAT, and
-/// when the pods and hosts go, nothing of the network is left: no interfaces, routes, NAT
-/// tables or recorded addresses.
+/// pod on the other by its address, pods reach the server's network through outbound NAT, a
+/// Service's ClusterIP spreads requests over both hosts' pods and follows readiness, its
+/// NodePort answers on every host, and when the pods and hosts go, nothing of the network is
+/// left: no interfaces, routes, nftables tables or recorded addresses.
 @Suite("pod network across hosts")
 struct PodNetworkTests {
     static let tools = ["/usr/sbin/ip", "/usr/bin/nsenter", "/usr/sbin/nft", "/usr/sbin/runc", "/bin/busybox", "/usr/bin/kubectl"]
@@ -97,8 +98,55 @@ struct PodNetworkTests {
         let outbound = try server.kubectl("exec", "client", "--", "sh", "-c", "nc -w 5 \(network.serverAddress) \(serverPort) </dev/null && echo connected")
         #expect(outbound.stdout.contains("connected"), "\(outbound.stdout)\(outbound.stderr)")
 
+        // A Service over a daemon on each host (a named target port), through its ClusterIP from
+        // a pod: requests spread over both hosts' pods, and follow readiness.
+        let echo = """
+            {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "echo"},
+             "spec": {"selector": {"matchLabels": {"app": "echo"}},
+                      "template": {"metadata": {"labels": {"app": "echo"}},
+                                   "spec": {"terminationGracePeriodSeconds": 1,
+                                            "containers": [{"name": "c", "image": "\(image)", "imagePullPolicy": "IfNotPresent",
+                                                            "ports": [{"name": "http", "containerPort": 8080}],
+                                                            "readinessProbe": {"exec": {"command": ["cat", "/tmp/ready"]}, "periodSeconds": 1},
+                                                            "command": ["sh", "-c", "mkdir /www && echo $HOSTNAME > /www/name && touch /tmp/ready && exec httpd -f -p 8080 -h /www"]}]}}}}
+            ---
+            {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "echo"},
+             "spec": {"type": "NodePort", "selector": {"app": "echo"}, "ports": [{"name": "web", "port": 80, "targetPort": "http"}]}}
+            """
+        #expect(try server.kubectl(["apply", "-f", "-"], stdin: echo).status == 0)
+        try poll("echo ready on both hosts", timeout: 90) { try get("get", "daemonset", "echo", "-o", "jsonpath={.status.numberReady}") == "2" }
+        let clusterIP = try get("get", "service", "echo", "-o", "jsonpath={.spec.clusterIP}")
+        let nodePort = try get("get", "service", "echo", "-o", "jsonpath={.spec.ports[0].nodePort}")
+        func echoPod(on host: Int) throws -> String {
+            try get("get", "pods", "-l", "app=echo", "--field-selector", "spec.nodeName=host-\(host)", "-o", "jsonpath={.items[0].metadata.name}")
+        }
+        let backends = [try echoPod(on: 0), try echoPod(on: 1)]
+        /// Who answers 20 requests to the ClusterIP from the client pod.
+        func answers() throws -> [String] {
+            let r = try server.kubectl("exec", "client", "--", "sh", "-c",
+                                       #"for i in $(seq 20); do printf 'GET /name HTTP/1.0\r\n\r\n' | nc -w 3 \#(clusterIP) 80 | tail -n 1; done"#)
+            return r.stdout.split(separator: "\n").map(String.init)
+        }
+        try poll("the ClusterIP reaches both hosts' pods") { Set(try answers()) == Set(backends) }
+        #expect(try server.kubectl("exec", backends[0], "--", "rm", "/tmp/ready").status == 0)
+        try poll("an unready pod gets no requests") { Set(try answers()) == [backends[1]] }
+        #expect(try server.kubectl("exec", backends[0], "--", "touch", "/tmp/ready").status == 0)
+        try poll("a pod ready again gets requests again") { Set(try answers()) == Set(backends) }
+        // The NodePort answers on each host's address, from outside the hosts.
+        for i in 0..<2 {
+            let reply = try CommandResult.run("/bin/busybox", ["nc", "-w", "5", network.address(i), nodePort], stdin: "GET /name HTTP/1.0\r\n\r\n",
+                                              environment: environment, timeout: 20)
+            #expect(reply.stdout.contains("200 OK") && backends.contains { reply.stdout.hasSuffix($0 + "\n") }, "host-\(i): \(reply.stdout)\(reply.stderr)")
+        }
+        // A Service with no ready endpoint refuses at once rather than leaving clients to time out.
+        #expect(try server.kubectl("delete", "daemonset", "echo").status == 0)
+        try poll("the Service without endpoints refuses") {
+            try server.kubectl("exec", "client", "--", "sh", "-c", "nc -w 3 \(clusterIP) 80 </dev/null 2>&1").stdout.contains("Connection refused")
+        }
+
         // Pods gone: their interfaces and addresses go with them.
         #expect(try server.kubectl("delete", "pod", "web", "client", "--wait=true", "--timeout=60s").status == 0)
+        #expect(try server.kubectl("delete", "service", "echo").status == 0)
         for i in 0..<2 {
             try poll("host-\(i)'s pod interfaces and addresses freed") {
                 let links = try inHost(i, "-o", "link", "show", "master", "plinth0")

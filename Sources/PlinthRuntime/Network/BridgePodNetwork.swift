@@ -25,6 +25,7 @@ public actor BridgePodNetwork: PodNetwork {
     var addresses: PodAddressBook?
     var peers: [PodNetworkPeer] = []
     var nat: PodNATRules?
+    var serviceRules: ServiceProxyRules?
 
     /// `bridge` names the host's bridge (at most 15 characters); the address book lives under
     /// `stateDirectory`; `mtu` is the pods' MTU (default: that of the host address's interface).
@@ -149,16 +150,25 @@ public actor BridgePodNetwork: PodNetwork {
         nat = rules
     }
 
+    public func program(services: [ServicePortRule]) async throws {
+        let rules = ServiceProxyRules(bridge: bridge, services: services)
+        guard rules != serviceRules else { return }
+        try await HostCommand.run(nft, ["-f", "-"], input: rules.script)
+        serviceRules = rules
+    }
+
     public func tearDown() async throws {
         try await HostCommand.run(ip, ["-force", "-batch", "-"],
                                   input: try await installedRoutes().keys.map { "route del \($0) proto \(Self.routeProtocol)\n" }.joined(),
                                   allowFailure: true)
         try await HostCommand.run(nft, ["delete", "table", "ip", PodNATRules.tableName(bridge: bridge)], allowFailure: true)
+        try await HostCommand.run(nft, ["delete", "table", "ip", ServiceProxyRules(bridge: bridge, services: []).table], allowFailure: true)
         try await HostCommand.run(ip, ["link", "del", bridge], allowFailure: true)
         try? FileManager.default.removeItem(atPath: stateDirectory + "/addresses")
         podCIDR = nil
         addresses = nil
         nat = nil
+        serviceRules = nil
         peers = []
     }
 
@@ -179,6 +189,7 @@ public actor BridgePodNetwork: PodNetwork {
             try await HostCommand.run(ip, ["-batch", "-"], input: """
                 link add \(host) mtu \(mtu) type veth peer name eth0 mtu \(mtu) netns \(namespacePath)
                 link set \(host) master \(bridge) up
+                link set \(host) type bridge_slave hairpin on
 
                 """)
             try await HostCommand.run(nsenter, ["--net=" + namespacePath, ip, "-batch", "-"], input: """
