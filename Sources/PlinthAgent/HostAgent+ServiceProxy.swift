@@ -4,8 +4,7 @@ import PlinthRuntime
 extension HostAgent {
     /// The host's Service proxy (kube-proxy's part): watches every Service and EndpointSlice
     /// and has the pod network program them, at most every 100 ms, whole, once both lists are in.
-    func proxyServices(_ network: any PodNetwork) async {
-        let state = ProxiedServices()
+    func proxyServices(_ network: any PodNetwork, _ state: ProxiedServices) async {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 await listAndWatch("/api/v1/services", what: "services", replace: { await state.replace(services: $0) },
@@ -29,6 +28,39 @@ extension HostAgent {
                         try? await Task.sleep(for: .seconds(1))
                     }
                 }
+            }
+        }
+    }
+
+    /// Where pods on this host ask for names: the pod network's gateway, waited for a little on
+    /// a host whose Node has no pod CIDR yet (its sandboxes wait for it as well); nil without a network.
+    func clusterDNSAddress() async -> String? {
+        guard let network else { return nil }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if let gateway = await network.gateway() { return gateway }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+
+    /// The host's cluster DNS, on the pod network's gateway once there is one; a failure to
+    /// listen (port 53 taken) is reported and tried again every 5 s.
+    func serveDNS(_ network: any PodNetwork, _ state: ProxiedServices) async {
+        let hostResolvConf = (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? ""
+        let server = ClusterDNSServer(services: state, domain: config.clusterDomain,
+                                      upstream: PodDNSPolicy.parse(resolvConf: hostResolvConf).servers, logger: logger)
+        while !Task.isCancelled {
+            guard let gateway = await network.gateway() else {
+                try? await Task.sleep(for: .milliseconds(200))
+                continue
+            }
+            do {
+                try await server.run(host: gateway)
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("cluster DNS of \(config.nodeName) on \(gateway):53: \(error)")
+                try? await Task.sleep(for: .seconds(5))
             }
         }
     }

@@ -68,8 +68,12 @@ public struct HostAgent: Service {
                 group.addTask {
                     await cancelWhenGracefulShutdown { await self.followNodes(network) }
                 }
+                let services = ProxiedServices()
                 group.addTask {
-                    await cancelWhenGracefulShutdown { await self.proxyServices(network) }
+                    await cancelWhenGracefulShutdown { await self.proxyServices(network, services) }
+                }
+                group.addTask {
+                    await cancelWhenGracefulShutdown { await self.serveDNS(network, services) }
                 }
             }
             group.addTask {
@@ -259,8 +263,11 @@ public struct HostAgent: Service {
         var sandbox: SandboxStatus
         if let existing { sandbox = existing } else {
             do {
+                let hostDNS = PodDNSPolicy.parse(resolvConf: (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? "")
+                let dns = PodDNSPolicy.config(pod: pod, clusterDNS: await clusterDNSAddress(), domain: config.clusterDomain, host: hostDNS)
                 sandbox = try await runtime.runSandbox(PodSandboxSpec(podUID: uid, namespace: namespace, name: name,
-                                                                      hostname: pod.string("spec", "hostname") ?? name, runtimeHandler: runtime.handler))
+                                                                      hostname: pod.string("spec", "hostname") ?? name, runtimeHandler: runtime.handler,
+                                                                      dns: dns))
             } catch {
                 await record(pod, reason: "FailedCreatePodSandBox", message: "Failed to create pod sandbox: \(error)", fieldPath: nil, type: "Warning")
                 throw error

@@ -23,6 +23,8 @@ public struct HostAgentConfiguration: Sendable {
     /// The port of the agent's HTTPS endpoint the API server reaches for logs (the kubelet's
     /// 10250), reported in the Node's `daemonEndpoints`; 0 when the agent serves none.
     public var port: Int
+    /// The cluster's DNS domain (the kubelet's `--cluster-domain`).
+    public var clusterDomain = "cluster.local"
 
     public init(nodeName: String, address: String, labels: [String: String] = [:], taints: [Taint] = [], capacity: [String: String],
                 reserved: [String: String] = [:], leaseDurationSeconds: Int = 40, resyncSeconds: Int = 10, port: Int = 0) {

@@ -1,12 +1,15 @@
 import PlinthJSON
 import PlinthRuntime
 
-/// The Services and EndpointSlices a host's proxy serves, as its two watches last saw them;
-/// `generation` moves with every change, so the proxy programs the kernel only when needed
-/// and never before both lists have arrived.
+/// The Services and EndpointSlices a host serves (its proxy's rules, its cluster DNS), as its
+/// two watches last saw them, with the slices indexed by the Service they belong to;
+/// `generation` moves with every change, so the proxy programs the kernel only when needed and
+/// never before both lists have arrived.
 actor ProxiedServices {
     private var services: [String: JSON] = [:]
-    private var slices: [String: JSON] = [:]
+    /// Slices by `namespace/service`, then by `namespace/slice`.
+    private var slicesByService: [String: [String: JSON]] = [:]
+    private var serviceOfSlice: [String: String] = [:]
     private var listed: Set<String> = []
     private(set) var generation = 0
 
@@ -21,7 +24,9 @@ actor ProxiedServices {
     }
 
     func replace(slices items: [JSON]) {
-        slices = Dictionary(items.map { (Self.key($0), $0) }, uniquingKeysWith: { $1 })
+        slicesByService = [:]
+        serviceOfSlice = [:]
+        for s in items { index(slice: s) }
         listed.insert("slices")
         generation += 1
     }
@@ -32,20 +37,34 @@ actor ProxiedServices {
     }
 
     func set(slice o: JSON, deleted: Bool) {
-        slices[Self.key(o)] = deleted ? nil : o
+        let key = Self.key(o)
+        if let owner = serviceOfSlice.removeValue(forKey: key) { slicesByService[owner]?[key] = nil }
+        if !deleted { index(slice: o) }
         generation += 1
+    }
+
+    private func index(slice: JSON) {
+        guard let service = slice.string("metadata", "labels", "kubernetes.io/service-name") else { return }
+        let owner = (slice.string("metadata", "namespace") ?? "") + "/" + service, key = Self.key(slice)
+        slicesByService[owner, default: [:]][key] = slice
+        serviceOfSlice[key] = owner
     }
 
     /// Whether both lists have arrived.
     var synced: Bool { listed.count == 2 }
 
+    func slices(of serviceKey: String) -> [JSON] {
+        slicesByService[serviceKey].map { Array($0.values) } ?? []
+    }
+
     /// Every Service port's rule, its endpoints from the slices labelled with its name.
     func rules() -> [ServicePortRule] {
-        var byService: [String: [JSON]] = [:]
-        for s in slices.values {
-            guard let service = s.string("metadata", "labels", "kubernetes.io/service-name") else { continue }
-            byService[(s.string("metadata", "namespace") ?? "") + "/" + service, default: []].append(s)
-        }
-        return services.flatMap { key, service in ServicePortRules.rules(service: service, slices: byService[key] ?? []) }
+        services.flatMap { key, service in ServicePortRules.rules(service: service, slices: slices(of: key)) }
+    }
+
+    /// The cluster DNS answer for one question.
+    func dnsAnswer(name: String, type: UInt16, domain: String) -> ClusterDNSRecords.Answer {
+        let lookup = ClusterDNSRecords.Lookup(service: { self.services[$0 + "/" + $1] }, slices: { self.slices(of: $0 + "/" + $1) })
+        return ClusterDNSRecords.answer(name: name, type: type, domain: domain, lookup: lookup)
     }
 }

@@ -7,6 +7,9 @@ import PlinthAPIMachinery
 public protocol PodNetwork: Sendable {
     /// Builds (or keeps) the host side for `podCIDR`; `hostAddress` is the Node's address.
     func configure(podCIDR: IPv4Subnet, hostAddress: String) async throws
+    /// The host's own address on the pod network (the bridge's gateway address, where its
+    /// cluster DNS answers), once configured.
+    func gateway() async -> String?
     /// Routes each other host's pod CIDR through that host, and only those.
     func route(to peers: [PodNetworkPeer]) async throws
     /// Gives the sandbox whose network namespace is pinned at `namespacePath` an interface and

@@ -6,12 +6,15 @@ public struct PodSandboxSpec: Sendable, Equatable {
     public var name: String
     public var hostname: String
     public var runtimeHandler: String
+    /// The pod's resolv.conf (nil: loopback's nameserver only).
+    public var dns: PodDNSConfig?
 
-    public init(podUID: String, namespace: String, name: String, hostname: String, runtimeHandler: String) {
+    public init(podUID: String, namespace: String, name: String, hostname: String, runtimeHandler: String, dns: PodDNSConfig? = nil) {
         self.podUID = podUID
         self.namespace = namespace
         self.name = name
         self.hostname = hostname
         self.runtimeHandler = runtimeHandler
+        self.dns = dns
     }
 }

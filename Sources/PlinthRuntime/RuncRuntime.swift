@@ -110,7 +110,7 @@ public actor RuncRuntime: PodRuntime {
         try "\(spec.hostname)\n".write(toFile: dir + "/etc/hostname", atomically: true, encoding: .utf8)
         try "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n\(address ?? "127.0.1.1")\t\(spec.hostname)\n"
             .write(toFile: dir + "/etc/hosts", atomically: true, encoding: .utf8)
-        try "nameserver 127.0.0.1\noptions ndots:5\n".write(toFile: dir + "/etc/resolv.conf", atomically: true, encoding: .utf8)
+        try (spec.dns?.resolvConf ?? "nameserver 127.0.0.1\noptions ndots:5\n").write(toFile: dir + "/etc/resolv.conf", atomically: true, encoding: .utf8)
         let record = SandboxRecord(podUID: spec.podUID, namespace: spec.namespace, name: spec.name, hostname: spec.hostname,
                                    createdAt: Int64(Date().timeIntervalSince1970), ip: address)
         // Written last: a sandbox without its record is half made and is removed, not adopted.

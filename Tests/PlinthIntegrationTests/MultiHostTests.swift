@@ -25,7 +25,8 @@ struct MultiHostTests {
         init(hosts: Int) throws {
             id = String(UUID().uuidString.prefix(6).lowercased())
             bridge = "plbr\(id)"
-            subnet = "10.\(Int.random(in: 90..<100)).\(Int.random(in: 0..<255))"
+            // Outside the service range (10.96.0.0/12) and the test servers' pod ranges (10.150.0.0 and up).
+            subnet = "10.\(Int.random(in: 80..<90)).\(Int.random(in: 0..<255))"
             try Self.ip("link", "add", bridge, "type", "bridge")
             try Self.ip("addr", "add", serverAddress + "/24", "dev", bridge)
             try Self.ip("link", "set", bridge, "up")

@@ -5,8 +5,8 @@ import Testing
 /// The pod network across hosts: two runc hosts, each an agent in a network namespace of its
 /// own (as MultiHostTests makes them), get pod CIDRs from the server; a pod on one reaches a
 /// pod on the other by its address, pods reach the server's network through outbound NAT, a
-/// Service's ClusterIP spreads requests over both hosts' pods and follows readiness, its
-/// NodePort answers on every host, and when the pods and hosts go, nothing of the network is
+/// Service's ClusterIP (and its DNS name, from the host's cluster DNS) spreads requests over
+/// both hosts' pods and follows readiness, its NodePort answers on every host, and when the pods and hosts go, nothing of the network is
 /// left: no interfaces, routes, nftables tables or recorded addresses.
 @Suite("pod network across hosts")
 struct PodNetworkTests {
@@ -128,6 +128,20 @@ struct PodNetworkTests {
             return r.stdout.split(separator: "\n").map(String.init)
         }
         try poll("the ClusterIP reaches both hosts' pods") { Set(try answers()) == Set(backends) }
+        // The same through cluster DNS: the pod's resolv.conf names its host's DNS with the
+        // namespace's search path; the short name, the full name and the named port's SRV resolve.
+        let resolvConf = try server.kubectl("exec", "client", "--", "cat", "/etc/resolv.conf").stdout
+        let gateway1 = podCIDRs[1].replacingOccurrences(of: ".0/24", with: ".1")
+        #expect(resolvConf == "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver \(gateway1)\noptions ndots:5\n", "\(resolvConf)")
+        for name in ["echo", "echo.default.svc.cluster.local"] {
+            let byName = try server.kubectl("exec", "client", "--", "sh", "-c", #"printf 'GET /name HTTP/1.0\r\n\r\n' | nc -w 5 \#(name) 80 | tail -n 1"#)
+            #expect(backends.contains(byName.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(name): \(byName.stdout)\(byName.stderr)")
+        }
+        let srv = try server.kubectl("exec", "client", "--", "busybox", "nslookup", "-type=srv", "_web._tcp.echo.default.svc.cluster.local")
+        #expect(srv.stdout.contains("service = 0 100 80 echo.default.svc.cluster.local"), "\(srv.stdout)\(srv.stderr)")
+        let missing = try server.kubectl("exec", "client", "--", "busybox", "nslookup", "nothing.default.svc.cluster.local")
+        #expect(missing.status != 0 && missing.stdout.contains("NXDOMAIN"), "\(missing.stdout)")
+
         #expect(try server.kubectl("exec", backends[0], "--", "rm", "/tmp/ready").status == 0)
         try poll("an unready pod gets no requests") { Set(try answers()) == [backends[1]] }
         #expect(try server.kubectl("exec", backends[0], "--", "touch", "/tmp/ready").status == 0)
@@ -140,8 +154,14 @@ struct PodNetworkTests {
         }
         // A Service with no ready endpoint refuses at once rather than leaving clients to time out.
         #expect(try server.kubectl("delete", "daemonset", "echo").status == 0)
-        try poll("the Service without endpoints refuses") {
-            try server.kubectl("exec", "client", "--", "sh", "-c", "nc -w 3 \(clusterIP) 80 </dev/null 2>&1").stdout.contains("Connection refused")
+        var attempt = ""
+        do {
+            try poll("the Service without endpoints refuses") {
+                attempt = try server.kubectl("exec", "client", "--", "sh", "-c", "nc -w 3 \(clusterIP) 80 </dev/null 2>&1").stdout
+                return attempt.contains("Connection refused")
+            }
+        } catch {
+            throw TestFailure("\(error): \(attempt); \(try get("get", "pods,endpointslices", "-o", "wide"))")
         }
 
         // Pods gone: their interfaces and addresses go with them.

@@ -77,6 +77,8 @@ public actor BridgePodNetwork: PodNetwork {
         try await applyRoutes()
     }
 
+    public func gateway() -> String? { podCIDR?.gateway.description }
+
     /// Where the addresses of `podCIDR` are recorded.
     func bookDirectory(_ podCIDR: IPv4Subnet) -> String {
         stateDirectory + "/addresses/" + podCIDR.description.replacingOccurrences(of: "/", with: "-")

@@ -4,7 +4,8 @@
 /// random (or the one a client used last, with `sessionAffinity: ClientIP`) and DNATs to it.
 /// Traffic that arrives from outside through a NodePort or external IP, and a pod reaching
 /// itself through its Service, is masqueraded (mark 0x4000) so replies come back the same way.
-/// Service ports with no ready endpoint are rejected, not left to time out. NodePorts answer on
+/// Service ports with no ready endpoint are rejected before routing (a host without a route
+/// to the service range still refuses at once), not left to time out. NodePorts answer on
 /// the host's addresses but not on loopback (as in kube-proxy's nftables mode).
 ///
 /// Replaced whole in one `nft -f` transaction: connections already set up keep their NAT in
@@ -106,16 +107,12 @@ struct ServiceProxyRules: Equatable {
                 type nat hook postrouting priority srcnat; policy accept;
                 meta mark & \(Self.masqueradeMark) == \(Self.masqueradeMark) meta mark set meta mark ^ \(Self.masqueradeMark) masquerade
             }
-            chain filter_input {
-                type filter hook input priority filter; policy accept;
-                jump endpoints_check
-            }
-            chain filter_forward {
-                type filter hook forward priority filter; policy accept;
+            chain filter_prerouting {
+                type filter hook prerouting priority -110; policy accept;
                 jump endpoints_check
             }
             chain filter_output {
-                type filter hook output priority filter; policy accept;
+                type filter hook output priority -110; policy accept;
                 jump endpoints_check
             }
 
