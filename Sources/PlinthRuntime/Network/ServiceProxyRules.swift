@@ -4,9 +4,10 @@
 /// random (or the one a client used last, with `sessionAffinity: ClientIP`) and DNATs to it.
 /// Traffic that arrives from outside through a NodePort or external IP, and a pod reaching
 /// itself through its Service, is masqueraded (mark 0x4000) so replies come back the same way.
-/// Service ports with no ready endpoint are rejected before routing (a host without a route
-/// to the service range still refuses at once), not left to time out. NodePorts answer on
-/// the host's addresses but not on loopback (as in kube-proxy's nftables mode).
+/// Service ports with no ready endpoint are refused before routing (so a host without a route
+/// to the service range still refuses at once), not left to time out; that lookup is made for
+/// new connections only, so established traffic pays nothing for it. NodePorts answer on the
+/// host's addresses but not on loopback (as in kube-proxy's nftables mode).
 ///
 /// Replaced whole in one `nft -f` transaction: connections already set up keep their NAT in
 /// conntrack; only ClientIP affinity memory starts afresh.
@@ -109,11 +110,11 @@ struct ServiceProxyRules: Equatable {
             }
             chain filter_prerouting {
                 type filter hook prerouting priority -110; policy accept;
-                jump endpoints_check
+                ct state new jump endpoints_check
             }
             chain filter_output {
                 type filter hook output priority -110; policy accept;
-                jump endpoints_check
+                ct state new jump endpoints_check
             }
 
         """
