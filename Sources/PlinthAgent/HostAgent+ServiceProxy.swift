@@ -3,7 +3,9 @@ import PlinthRuntime
 
 extension HostAgent {
     /// The host's Service proxy (kube-proxy's part): watches every Service and EndpointSlice
-    /// and has the pod network program them, at most every 100 ms, whole, once both lists are in.
+    /// and has the pod network program them, at most every 100 ms, whole, once the lists are in;
+    /// with the Ready hosts (a third watch) it announces the load-balancer addresses this host
+    /// owns.
     func proxyServices(_ network: any PodNetwork, _ state: ProxiedServices) async {
         await withDiscardingTaskGroup { group in
             group.addTask {
@@ -15,19 +17,32 @@ extension HostAgent {
                                    apply: { await state.set(slice: $0.object, deleted: $0.type == "DELETED") })
             }
             group.addTask {
-                var programmed = -1
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .milliseconds(100))
-                    let generation = await state.generation
-                    guard generation != programmed, await state.synced else { continue }
-                    do {
-                        try await network.program(services: await state.rules())
-                        programmed = generation
-                    } catch {
-                        logger.warning("programming services on \(config.nodeName): \(error)")
-                        try? await Task.sleep(for: .seconds(1))
-                    }
+                await listAndWatch("/api/v1/nodes", what: "nodes for load balancers", replace: { await state.replace(nodes: $0) },
+                                   apply: { await state.set(node: $0.object, deleted: $0.type == "DELETED") })
+            }
+            group.addTask {
+                await reprogram("services", generation: { await state.generation }, synced: { await state.synced }) {
+                    try await network.program(services: await state.rules())
+                    try await network.announce(addresses: await state.announced(by: config.nodeName))
                 }
+            }
+        }
+    }
+
+    /// Runs `program` whenever `generation` moves (looked at every 100 ms), once `synced`; a
+    /// failure is logged and tried again a second later.
+    func reprogram(_ what: String, generation: () async -> Int, synced: () async -> Bool, program: () async throws -> Void) async {
+        var programmed = -1
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(100))
+            let current = await generation()
+            guard current != programmed, await synced() else { continue }
+            do {
+                try await program()
+                programmed = current
+            } catch {
+                logger.warning("programming \(what) on \(config.nodeName): \(error)")
+                try? await Task.sleep(for: .seconds(1))
             }
         }
     }

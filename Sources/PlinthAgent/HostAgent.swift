@@ -75,6 +75,9 @@ public struct HostAgent: Service {
                 group.addTask {
                     await cancelWhenGracefulShutdown { await self.serveDNS(network, services) }
                 }
+                group.addTask {
+                    await cancelWhenGracefulShutdown { await self.enforceNetworkPolicies(network) }
+                }
             }
             group.addTask {
                 await cancelWhenGracefulShutdown { await self.probeLoop(pods, queue) }

@@ -10,6 +10,8 @@ actor ProxiedServices {
     /// Slices by `namespace/service`, then by `namespace/slice`.
     private var slicesByService: [String: [String: JSON]] = [:]
     private var serviceOfSlice: [String: String] = [:]
+    /// Ready hosts, which share the announcing of load-balancer addresses.
+    private var readyNodes: Set<String> = []
     private var listed: Set<String> = []
     private(set) var generation = 0
 
@@ -50,8 +52,42 @@ actor ProxiedServices {
         serviceOfSlice[key] = owner
     }
 
-    /// Whether both lists have arrived.
-    var synced: Bool { listed.count == 2 }
+    func replace(nodes items: [JSON]) {
+        readyNodes = Set(items.filter(Self.isReady).compactMap { $0.string("metadata", "name") })
+        listed.insert("nodes")
+        generation += 1
+    }
+
+    func set(node o: JSON, deleted: Bool) {
+        guard let name = o.string("metadata", "name") else { return }
+        let ready = !deleted && Self.isReady(o)
+        guard ready != readyNodes.contains(name) else { return }
+        if ready { readyNodes.insert(name) } else { readyNodes.remove(name) }
+        generation += 1
+    }
+
+    static func isReady(_ node: JSON) -> Bool {
+        (node[path: ["status", "conditions"]]?.arrayValue ?? []).contains { $0.string("type") == "Ready" && $0.string("status") == "True" }
+    }
+
+    /// Whether every list has arrived.
+    var synced: Bool { listed.count == 3 }
+
+    /// The load-balancer addresses `node` announces: each address goes to the Ready host that
+    /// ranks first for it (rendezvous hashing), so every host agrees without talking, and only
+    /// the addresses of a lost host move.
+    func announced(by node: String) -> [String] {
+        let addresses = Set(services.values.filter { $0.string("spec", "type") == "LoadBalancer" }
+            .flatMap { ($0[path: ["status", "loadBalancer", "ingress"]]?.arrayValue ?? []).compactMap { $0.string("ip") } })
+        return addresses.filter { address in readyNodes.max { Self.rank(address, $0) < Self.rank(address, $1) } == node }.sorted()
+    }
+
+    /// FNV-1a of address and host name.
+    static func rank(_ address: String, _ node: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in (address + "|" + node).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        return hash
+    }
 
     func slices(of serviceKey: String) -> [JSON] {
         slicesByService[serviceKey].map { Array($0.values) } ?? []

@@ -133,6 +133,7 @@ public struct NamespacePolicyController: Service {
         let wanted: [(ResourceType?, [JSON], [String])] = [
             (type("", "v1", "resourcequotas"), plan.resourceQuota.map { [$0] } ?? [], ["spec"]),
             (type("", "v1", "limitranges"), plan.limitRange.map { [$0] } ?? [], ["spec"]),
+            (type("networking.k8s.io", "v1", "networkpolicies"), plan.networkPolicy.map { [$0] } ?? [], ["spec"]),
             (type("rbac.authorization.k8s.io", "v1", "rolebindings"), plan.roleBindings, ["subjects"]),
         ]
         for (r, objects, fields) in wanted {

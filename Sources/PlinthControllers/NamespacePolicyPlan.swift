@@ -1,7 +1,8 @@
 import PlinthJSON
 
-/// What a namespace policy asks for, as objects (pure): the namespace's ResourceQuota and
-/// LimitRange (both named `plinth-policy`) and one RoleBinding per role granted, each labelled
+/// What a namespace policy asks for, as objects (pure): the namespace's ResourceQuota,
+/// LimitRange and, for an isolated namespace, NetworkPolicy (all named `plinth-policy`) and one
+/// RoleBinding per role granted, each labelled
 /// so the controller can find and remove what a policy no longer asks for.
 public struct NamespacePolicyPlan: Equatable {
     public static let managedLabel = "plinth.dev/namespace-policy"
@@ -14,6 +15,9 @@ public struct NamespacePolicyPlan: Equatable {
     public var namespace: String
     public var resourceQuota: JSON?
     public var limitRange: JSON?
+    /// With `network.isolated`: the namespace's pods accept connections only from its own pods
+    /// (and their hosts), as the original gives each namespace a network segment of its own.
+    public var networkPolicy: JSON?
     public var roleBindings: [JSON]
     /// OWNER subjects (for the cluster-wide namespace-creator binding).
     public var owners: [JSON]
@@ -41,6 +45,11 @@ public struct NamespacePolicyPlan: Equatable {
         if let limits = spec[path: ["defaultContainer", "limits"]]?.objectValue, !limits.isEmpty { item["default"] = Self.quantities(limits) }
         if let requests = spec[path: ["defaultContainer", "requests"]]?.objectValue, !requests.isEmpty { item["defaultRequest"] = Self.quantities(requests) }
         limitRange = item.count == 1 ? nil : ["apiVersion": "v1", "kind": "LimitRange", "metadata": meta(Self.objectName), "spec": ["limits": [.object(item)]]]
+
+        if spec[path: ["network", "isolated"]]?.boolValue == true {
+            networkPolicy = ["apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": meta(Self.objectName),
+                             "spec": ["podSelector": [:], "policyTypes": ["Ingress"], "ingress": [["from": [["podSelector": [:]]]]]]]
+        }
 
         var byRole: [String: [JSON]] = [:]
         for grant in spec["access"]?.arrayValue ?? [] {

@@ -31,6 +31,8 @@ public enum PlinthDefinitions {
                        "items": object(["role": ["type": "string", "enum": ["VIEW", "EDIT", "OWNER"]],
                                         "user": ["type": "string"], "group": ["type": "string"]],
                                        description: "A grant to one user or group.", required: ["role"])],
+            "network": object(["isolated": ["type": "boolean", "description": "Whether the namespace's pods accept connections only from pods of the same namespace (a NetworkPolicy named plinth-policy)."]],
+                              description: "The namespace's network."),
             "vmClasses": strings("VM classes VMs in the namespace may use."),
             "vmImages": strings("VM images VMs in the namespace may use."),
         ]

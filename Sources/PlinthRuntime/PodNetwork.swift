@@ -20,6 +20,11 @@ public protocol PodNetwork: Sendable {
     /// Serves these Service ports on the host (ClusterIPs, NodePorts, external addresses),
     /// replacing what was served before.
     func program(services: [ServicePortRule]) async throws
+    /// Answers for these addresses on the host's network (the load-balancer addresses this host
+    /// owns), and no longer for those it announced before and are not among them.
+    func announce(addresses: [String]) async throws
+    /// Enforces NetworkPolicies for this host's pods, replacing what was enforced before.
+    func program(policies: [PodTrafficPolicy]) async throws
     /// Removes everything the network made on the host (when no pods are left).
     func tearDown() async throws
 }

@@ -63,7 +63,10 @@ enum ControlPlane {
             announce.listening(url: url)
         }
         func workload(_ component: String) -> WorkloadContext { WorkloadContext(core: core, component: component, logger: logger) }
-        let workloads: [any Service] = [
+        let loadBalancers: [any Service] = try options.loadBalancerPool.flatMap { IPv4Subnet($0) }.map {
+            [ReconcilerService(core: core, reconciler: try LoadBalancerController(core: core, pool: $0, logger: logger), workers: 1, logger: logger)]
+        } ?? []
+        let workloads: [any Service] = loadBalancers + [
             ReconcilerService(core: core, reconciler: try ReplicaSetController(.replicaSets, context: workload("replicaset-controller")), logger: logger),
             ReconcilerService(core: core, reconciler: try ReplicaSetController(.replicationControllers, context: workload("replication-controller")),
                               logger: logger),
@@ -106,7 +109,12 @@ enum ControlPlane {
         if ProcessInfo.processInfo.environment["PLINTH_EXIT_WITH_PARENT"] == "1" {
             configured.append(.init(service: ParentWatcher(logger: logger), successTerminationBehavior: .gracefullyShutdownGroup))
         }
-        let group = ServiceGroup(configuration: .init(services: configured, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var groupConfiguration = ServiceGroupConfiguration(services: configured, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Watches end at once on shutdown, but connections whose clients went away mid-shutdown
+        // can keep the HTTP server waiting: after 10 s what is left is cancelled (kube-apiserver
+        // bounds its shutdown too).
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(10)
+        let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
         } catch {

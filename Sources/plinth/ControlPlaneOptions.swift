@@ -45,6 +45,9 @@ struct ControlPlaneOptions: ParsableArguments {
     @Option(name: .long, help: "Prefix length of each host's pod subnet within --cluster-cidr.")
     var nodeCIDRMaskSize: Int = 24
 
+    @Option(name: .long, help: "Addresses for LoadBalancer Services, as a CIDR (e.g. 192.168.1.240/28) on the hosts' network; without one they stay pending.")
+    var loadBalancerPool: String?
+
     /// The allocator of hosts' pod subnets from `--cluster-cidr` and `--node-cidr-mask-size`.
     var nodeCIDRs: NodeCIDRAllocator {
         NodeCIDRAllocator(clusterCIDR: IPv4Subnet(clusterCIDR) ?? IPv4Subnet("10.244.0.0/16")!, maskSize: nodeCIDRMaskSize)
@@ -93,6 +96,9 @@ struct ControlPlaneOptions: ParsableArguments {
         for (flag, value) in [("--node-monitor-grace-period", nodeMonitorGracePeriod), ("--node-monitor-period", nodeMonitorPeriod)]
         where Self.seconds(value) == nil {
             throw ValidationError("\(flag): expected a duration such as 50s or 1m, got \(value)")
+        }
+        if let loadBalancerPool, IPv4Subnet(loadBalancerPool) == nil {
+            throw ValidationError("--load-balancer-pool: expected an IPv4 network such as 192.168.1.240/28, got \(loadBalancerPool)")
         }
         guard let cidr = IPv4Subnet(clusterCIDR) else { throw ValidationError("--cluster-cidr: expected an IPv4 network such as 10.244.0.0/16, got \(clusterCIDR)") }
         guard (cidr.prefixLength + 1...30).contains(nodeCIDRMaskSize) else {

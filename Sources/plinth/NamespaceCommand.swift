@@ -28,6 +28,7 @@ struct NamespaceCommand: AsyncParsableCommand {
         @Option(name: .customLong("owner-group"), help: "Group with OWNER (repeatable).") var ownerGroup: [String] = []
         @Option(name: .customLong("vm-class"), help: "A VM class VMs here may use (repeatable).") var vmClass: [String] = []
         @Option(name: .customLong("vm-image"), help: "A VM image VMs here may use (repeatable).") var vmImage: [String] = []
+        @Flag(help: "Isolate the namespace's network: its pods accept connections only from pods of the same namespace.") var isolated = false
 
         func pairs(_ s: String, _ flag: String) throws -> JSON {
             var o = JSONObject()
@@ -74,6 +75,7 @@ struct NamespaceCommand: AsyncParsableCommand {
             if !access.isEmpty { spec["access"] = .array(access) }
             if !vmClass.isEmpty { spec["vmClasses"] = .array(vmClass.map { .string($0) }) }
             if !vmImage.isEmpty { spec["vmImages"] = .array(vmImage.map { .string($0) }) }
+            if isolated { spec["network"] = ["isolated": true] }
             return spec
         }
     }

@@ -12,6 +12,8 @@ final class PlinthServer: @unchecked Sendable {
     private var output: Pipe?
 
     var kubeconfig: String { dataDir + "/admin.kubeconfig" }
+    /// The pod range, the same across restarts.
+    let clusterCIDR = PlinthServer.nextClusterCIDR()
     var token: String { (try? String(contentsOfFile: dataDir + "/admin.token", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "" }
     var caPath: String { dataDir + "/ca.crt" }
 
@@ -43,7 +45,7 @@ final class PlinthServer: @unchecked Sendable {
         // quickly; their agents renew every second.
         p.arguments = ["server", "--data-dir", dataDir, "--listen", listen, "--log-level", "warning",
                        "--node-monitor-grace-period", "6s", "--node-monitor-period", "1s",
-                       "--cluster-cidr", Self.nextClusterCIDR()] + arguments
+                       "--cluster-cidr", clusterCIDR] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PLINTH_EXIT_WITH_PARENT"] = "1"  // no stray servers if the test runner dies
         p.environment = environment

@@ -6,8 +6,12 @@ import Testing
 /// own (as MultiHostTests makes them), get pod CIDRs from the server; a pod on one reaches a
 /// pod on the other by its address, pods reach the server's network through outbound NAT, a
 /// Service's ClusterIP (and its DNS name, from the host's cluster DNS) spreads requests over
-/// both hosts' pods and follows readiness, its NodePort answers on every host, and when the pods and hosts go, nothing of the network is
-/// left: no interfaces, routes, nftables tables or recorded addresses.
+/// both hosts' pods and follows readiness, its NodePort answers on every host and its
+/// load-balancer address (from the server's pool) from the one host that announces it, a NetworkPolicy
+/// admits only the pods it names (and removing it restores traffic), an isolated namespace
+/// keeps other namespaces out, a connection between hosts outlives restarts of the agents and
+/// the server, and when the pods and hosts go, nothing of the network is left: no interfaces,
+/// routes, nftables tables or recorded addresses.
 @Suite("pod network across hosts")
 struct PodNetworkTests {
     static let tools = ["/usr/sbin/ip", "/usr/bin/nsenter", "/usr/sbin/nft", "/usr/sbin/runc", "/bin/busybox", "/usr/bin/kubectl"]
@@ -23,7 +27,8 @@ struct PodNetworkTests {
             network.remove(hosts: 2)
             try? FileManager.default.removeItem(atPath: work)
         }
-        try server.start(listen: network.serverAddress + ":0")
+        let loadBalancerPool = ["--load-balancer-pool", network.subnet + ".240/28"]
+        try server.start(listen: network.serverAddress + ":0", arguments: loadBalancerPool)
         let serverPort = try #require(server.url.split(separator: ":").last.map(String.init))
 
         // The hosts have no registry: the image is imported into each (the air-gapped way).
@@ -35,15 +40,18 @@ struct PodNetworkTests {
         environment["PLINTH_EXIT_WITH_PARENT"] = "1"
         var agents: [RunningCommand] = []
         defer { for a in agents { a.stop(signal: SIGKILL) } }
+        func startAgent(_ i: Int) throws -> RunningCommand {
+            // nsenter enters only the network namespace: the agent keeps the machine's mounts (cgroups for runc).
+            try RunningCommand(path: "/usr/bin/nsenter", args: [
+                "--net=/run/netns/\(network.namespace(i))", PlinthServer.binary, "agent", "--kubeconfig", server.kubeconfig,
+                "--name", "host-\(i)", "--address", network.address(i), "--runtime", "runc", "--data-dir", "\(work)/host-\(i)", "--port", "10250",
+            ], environment: environment)
+        }
         for i in 0..<2 {
             let imported = try CommandResult.run(PlinthServer.binary, ["image", "import", "--data-dir", "\(work)/host-\(i)", work + "/layout"],
                                                  environment: environment, timeout: 60)
             #expect(imported.status == 0, "\(imported.stderr)")
-            // nsenter enters only the network namespace: the agent keeps the machine's mounts (cgroups for runc).
-            agents.append(try RunningCommand(path: "/usr/bin/nsenter", args: [
-                "--net=/run/netns/\(network.namespace(i))", PlinthServer.binary, "agent", "--kubeconfig", server.kubeconfig,
-                "--name", "host-\(i)", "--address", network.address(i), "--runtime", "runc", "--data-dir", "\(work)/host-\(i)", "--port", "10250",
-            ], environment: environment))
+            agents.append(try startAgent(i))
         }
         func get(_ args: String...) throws -> String {
             try server.kubectl(Array(args)).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -75,9 +83,9 @@ struct PodNetworkTests {
             }
         }
 
-        func pod(_ name: String, host: Int, command: String) -> String {
+        func pod(_ name: String, host: Int, command: String, namespace: String = "default") -> String {
             """
-            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "\(name)"},
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "\(name)", "namespace": "\(namespace)", "labels": {"app": "\(name)"}},
              "spec": {"nodeSelector": {"kubernetes.io/hostname": "host-\(host)"}, "terminationGracePeriodSeconds": 1,
                       "containers": [{"name": "c", "image": "\(image)", "imagePullPolicy": "IfNotPresent", "command": ["sh", "-c", "\(command)"]}]}}
             """
@@ -98,6 +106,28 @@ struct PodNetworkTests {
         let outbound = try server.kubectl("exec", "client", "--", "sh", "-c", "nc -w 5 \(network.serverAddress) \(serverPort) </dev/null && echo connected")
         #expect(outbound.stdout.contains("connected"), "\(outbound.stdout)\(outbound.stderr)")
 
+        // A connection across the hosts outlives restarts of both agents and of the server: a
+        // client streams lines through one TCP connection to an echo server on the other host.
+        #expect(try server.kubectl(["apply", "-f", "-"], stdin: pod("echoer", host: 0, command: "exec nc -ll -p 9000 -e cat")).status == 0)
+        #expect(try server.kubectl(["wait", "--for=condition=Ready", "pod/echoer", "--timeout=60s"], timeout: 70).status == 0)
+        let echoerIP = try get("get", "pod", "echoer", "-o", "jsonpath={.status.podIP}")
+        #expect(try server.kubectl("exec", "client", "--", "sh", "-c",
+                                   "( (while true; do echo ping; sleep 0.1; done) | nc \(echoerIP) 9000 > /tmp/echoed 2>&1 ) < /dev/null > /dev/null 2>&1 &").status == 0)
+        func echoed() throws -> Int { Int(try get("exec", "client", "--", "sh", "-c", "grep -c ping /tmp/echoed")) ?? 0 }
+        try poll("the echo stream flowing") { try echoed() > 5 }
+        for i in 0..<2 {
+            agents[i].stop()
+            agents[i] = try startAgent(i)
+        }
+        server.stop()
+        try server.start(listen: network.serverAddress + ":" + serverPort, arguments: loadBalancerPool)
+        try poll("both hosts Ready after the restarts", timeout: 60) {
+            try get("get", "nodes", "-o", #"jsonpath={.items[*].status.conditions[?(@.type=="Ready")].status}"#) == "True True"
+        }
+        let before = try echoed()
+        try poll("the same connection still echoing") { try echoed() > before + 10 }
+        #expect(try get("exec", "client", "--", "sh", "-c", "grep -vc ping /tmp/echoed || true") == "0", "the stream saw something else")
+
         // A Service over a daemon on each host (a named target port), through its ClusterIP from
         // a pod: requests spread over both hosts' pods, and follow readiness.
         let echo = """
@@ -111,7 +141,7 @@ struct PodNetworkTests {
                                                             "command": ["sh", "-c", "mkdir /www && echo $HOSTNAME > /www/name && touch /tmp/ready && exec httpd -f -p 8080 -h /www"]}]}}}}
             ---
             {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "echo"},
-             "spec": {"type": "NodePort", "selector": {"app": "echo"}, "ports": [{"name": "web", "port": 80, "targetPort": "http"}]}}
+             "spec": {"type": "LoadBalancer", "selector": {"app": "echo"}, "ports": [{"name": "web", "port": 80, "targetPort": "http"}]}}
             """
         #expect(try server.kubectl(["apply", "-f", "-"], stdin: echo).status == 0)
         try poll("echo ready on both hosts", timeout: 90) { try get("get", "daemonset", "echo", "-o", "jsonpath={.status.numberReady}") == "2" }
@@ -152,6 +182,18 @@ struct PodNetworkTests {
                                               environment: environment, timeout: 20)
             #expect(reply.stdout.contains("200 OK") && backends.contains { reply.stdout.hasSuffix($0 + "\n") }, "host-\(i): \(reply.stdout)\(reply.stderr)")
         }
+        // Its load-balancer address, from the pool, answers from outside the hosts (one host announces it).
+        let loadBalancerIP = try get("get", "service", "echo", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}")
+        #expect(loadBalancerIP.hasPrefix(network.subnet + ".24") || loadBalancerIP.hasPrefix(network.subnet + ".25"), "\(loadBalancerIP)")
+        #expect(try get("get", "service", "echo").contains(loadBalancerIP), "kubectl shows the external IP")
+        try poll("the load-balancer address answers") {
+            let reply = try CommandResult.run("/bin/busybox", ["nc", "-w", "3", loadBalancerIP, "80"], stdin: "GET /name HTTP/1.0\r\n\r\n",
+                                              environment: environment, timeout: 20)
+            return backends.contains { reply.stdout.hasSuffix($0 + "\n") }
+        }
+        let announcers = try (0..<2).filter { try inHost($0, "-o", "addr", "show").contains(loadBalancerIP + "/32") }
+        #expect(announcers.count == 1, "hosts announcing \(loadBalancerIP): \(announcers)")
+
         // A Service with no ready endpoint refuses at once rather than leaving clients to time out.
         #expect(try server.kubectl("delete", "daemonset", "echo").status == 0)
         var attempt = ""
@@ -164,9 +206,46 @@ struct PodNetworkTests {
             throw TestFailure("\(error): \(attempt); \(try get("get", "pods,endpointslices", "-o", "wide"))")
         }
 
+        // NetworkPolicy: web admits only pods labelled role=friend; labels and the policy's
+        // removal take effect on connections made afterwards.
+        func reachesWeb(from client: String = "client", namespace: String = "default", ip: String? = nil) throws -> Bool {
+            let r = try server.kubectl("exec", client, "-n", namespace, "--", "sh", "-c",
+                                       #"printf 'GET /hostname HTTP/1.0\r\n\r\n' | nc -w 2 \#(ip ?? webIP) 8080 | tail -n 1"#)
+            return r.stdout.hasSuffix("\n") && !r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
+        let policy = """
+            {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "web-ingress"},
+             "spec": {"podSelector": {"matchLabels": {"app": "web"}}, "ingress": [{"from": [{"podSelector": {"matchLabels": {"role": "friend"}}}]}]}}
+            """
+        #expect(try server.kubectl(["apply", "-f", "-"], stdin: policy).status == 0)
+        try poll("the policy cuts the client off") { try !reachesWeb() }
+        #expect(try server.kubectl("label", "pod", "client", "role=friend").status == 0)
+        try poll("a friend gets through") { try reachesWeb() }
+        #expect(try server.kubectl("label", "pod", "client", "role-").status == 0)
+        try poll("no longer a friend") { try !reachesWeb() }
+        #expect(try server.kubectl("delete", "networkpolicy", "web-ingress").status == 0)
+        try poll("without the policy, everyone again") { try reachesWeb() }
+
+        // An isolated namespace (a namespace policy's network.isolated): its pods reach each
+        // other, pods of other namespaces reach none of them.
+        let isolated = "iso-\(network.id)"
+        #expect(try server.kubectl(["apply", "-f", "-"], stdin: """
+            {"apiVersion": "plinth.dev/v1alpha1", "kind": "NamespacePolicy", "metadata": {"name": "\(isolated)"}, "spec": {"network": {"isolated": true}}}
+            """).status == 0)
+        try poll("the isolated namespace and its NetworkPolicy") { try get("get", "networkpolicy", "plinth-policy", "-n", isolated, "-o", "name") != "" }
+        #expect(try server.kubectl(["apply", "-f", "-"], stdin: pod("inside", host: 0, command: "exec httpd -f -p 8080 -h /etc", namespace: isolated)).status == 0)
+        #expect(try server.kubectl(["apply", "-f", "-"], stdin: pod("neighbour", host: 1, command: "exec sleep 3600", namespace: isolated)).status == 0)
+        let isolatedReady = try server.kubectl(["wait", "--for=condition=Ready", "pod/inside", "pod/neighbour", "-n", isolated, "--timeout=90s"], timeout: 100)
+        #expect(isolatedReady.status == 0, "\(isolatedReady.stderr)")
+        let insideIP = try get("get", "pod", "inside", "-n", isolated, "-o", "jsonpath={.status.podIP}")
+        try poll("a pod of the namespace gets in") { try reachesWeb(from: "neighbour", namespace: isolated, ip: insideIP) }
+        #expect(try !reachesWeb(ip: insideIP), "a pod of another namespace got into the isolated one")
+        #expect(try server.kubectl("delete", "pods", "--all", "-n", isolated, "--wait=true", "--timeout=60s").status == 0)
+
         // Pods gone: their interfaces and addresses go with them.
-        #expect(try server.kubectl("delete", "pod", "web", "client", "--wait=true", "--timeout=60s").status == 0)
+        #expect(try server.kubectl("delete", "pod", "web", "client", "echoer", "--wait=true", "--timeout=60s").status == 0)
         #expect(try server.kubectl("delete", "service", "echo").status == 0)
+        try poll("the load-balancer address withdrawn") { try (0..<2).allSatisfy { try !inHost($0, "-o", "addr", "show").contains(loadBalancerIP) } }
         for i in 0..<2 {
             try poll("host-\(i)'s pod interfaces and addresses freed") {
                 let links = try inHost(i, "-o", "link", "show", "master", "plinth0")

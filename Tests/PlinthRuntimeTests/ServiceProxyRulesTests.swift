@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The nftables script of the Service proxy: what it maps where, and that the kernel's nft
-/// accepts it (checked without applying, where nft and root are at hand).
+/// accepts it, the NAT and NetworkPolicy tables' too (checked without applying, where nft and root are at hand).
 @Suite("service proxy rules")
 struct ServiceProxyRulesTests {
     let rules = ServiceProxyRules(bridge: "plinth0", services: [
@@ -31,5 +31,12 @@ struct ServiceProxyRulesTests {
         let nat = PodNATRules(bridge: "plinth0", podCIDR: .init("10.244.1.0/24")!, podNetworks: [.init("10.244.2.0/24")!])
         let natChecked = try await HostCommand.run("/usr/sbin/nft", ["--check", "-f", "-"], input: nat.script, allowFailure: true)
         #expect(natChecked.status == 0, "\(natChecked.output)")
+        let policies = NetworkPolicyRules(bridge: "plinth0", pods: [
+            PodTrafficPolicy(podIP: "10.244.0.5", ingress: [.init(peers: [.init(cidr: "10.244.1.7/32"), .init(cidr: "192.0.2.0/24", except: ["192.0.2.128/25"])],
+                                                                  ports: [.init(proto: "tcp", port: 8080), .init(proto: "udp", port: 9000, endPort: 9010)])],
+                             egress: [.init(peers: nil, ports: [.init(proto: "udp", port: 53)])]),
+        ])
+        let policiesChecked = try await HostCommand.run("/usr/sbin/nft", ["--check", "-f", "-"], input: policies.script, allowFailure: true)
+        #expect(policiesChecked.status == 0, "\(policiesChecked.output)\n\(policies.script)")
     }
 }

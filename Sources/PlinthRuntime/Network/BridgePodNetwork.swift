@@ -26,6 +26,7 @@ public actor BridgePodNetwork: PodNetwork {
     var peers: [PodNetworkPeer] = []
     var nat: PodNATRules?
     var serviceRules: ServiceProxyRules?
+    var policyRules: NetworkPolicyRules?
 
     /// `bridge` names the host's bridge (at most 15 characters); the address book lives under
     /// `stateDirectory`; `mtu` is the pods' MTU (default: that of the host address's interface).
@@ -70,6 +71,8 @@ public actor BridgePodNetwork: PodNetwork {
 
             """)
         try "1".write(toFile: "/proc/sys/net/ipv4/ip_forward", atomically: false, encoding: .utf8)
+        // Bridged pod-to-pod traffic through the ip hooks (conntrack for Services, NetworkPolicies).
+        try? "1".write(toFile: "/proc/sys/net/bridge/bridge-nf-call-iptables", atomically: false, encoding: .utf8)
         addresses = try PodAddressBook(subnet: podCIDR, directory: bookDirectory(podCIDR))
         self.podCIDR = podCIDR
         self.hostAddress = address
@@ -92,15 +95,43 @@ public actor BridgePodNetwork: PodNetwork {
         } ?? []
     }
 
-    /// The MTU of the interface holding `address`; 1500 when none does (loopback, another namespace).
-    func interfaceMTU(holding address: String) async throws -> Int {
+    /// The interface holding `address` and its MTU, if one does.
+    func interface(holding address: String) async throws -> (name: String, mtu: Int)? {
         let out = try await HostCommand.run(ip, ["-j", "-4", "addr", "show"]).output
-        for link in (try JSON.parse(Array(out.utf8))).arrayValue ?? [] where link.string("ifname") != "lo" {
-            if (link["addr_info"]?.arrayValue ?? []).contains(where: { $0.string("local") == address }), let mtu = link["mtu"]?.intValue {
-                return Int(mtu)
+        for link in (try JSON.parse(Array(out.utf8))).arrayValue ?? [] {
+            if (link["addr_info"]?.arrayValue ?? []).contains(where: { $0.string("local") == address }),
+               let name = link.string("ifname"), let mtu = link["mtu"]?.intValue {
+                return (name, Int(mtu))
             }
         }
-        return 1500
+        return nil
+    }
+
+    /// The MTU of the interface holding `address`; 1500 when none does or it is loopback.
+    func interfaceMTU(holding address: String) async throws -> Int {
+        guard let found = try await interface(holding: address), found.name != "lo" else { return 1500 }
+        return found.mtu
+    }
+
+    /// Where the announced load-balancer addresses are recorded, to take back the ones that go.
+    var announcedFile: String { stateDirectory + "/announced" }
+
+    public func announce(addresses: [String]) async throws {
+        let before = ((try? String(contentsOfFile: announcedFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        guard before != addresses else { return }
+        var script = ""
+        for a in before where !addresses.contains(a) {
+            if let holder = try await interface(holding: a) { script += "addr del \(a)/32 dev \(holder.name)\n" }
+        }
+        if !addresses.isEmpty {
+            guard let hostAddress, let uplink = try await interface(holding: hostAddress.description)?.name else {
+                throw PodNetworkError("no interface holds the host's address \(hostAddress?.description ?? "?") to announce \(addresses.joined(separator: ", "))")
+            }
+            for a in addresses { script += "addr replace \(a)/32 dev \(uplink)\n" }
+        }
+        if !script.isEmpty { try await HostCommand.run(ip, ["-force", "-batch", "-"], input: script, allowFailure: true) }
+        try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        try addresses.joined(separator: "\n").write(toFile: announcedFile, atomically: true, encoding: .utf8)
     }
 
     public func route(to peers: [PodNetworkPeer]) async throws {
@@ -159,18 +190,29 @@ public actor BridgePodNetwork: PodNetwork {
         serviceRules = rules
     }
 
+    public func program(policies: [PodTrafficPolicy]) async throws {
+        let rules = NetworkPolicyRules(bridge: bridge, pods: policies)
+        guard rules != policyRules else { return }
+        try await HostCommand.run(nft, ["-f", "-"], input: rules.script)
+        policyRules = rules
+    }
+
     public func tearDown() async throws {
         try await HostCommand.run(ip, ["-force", "-batch", "-"],
                                   input: try await installedRoutes().keys.map { "route del \($0) proto \(Self.routeProtocol)\n" }.joined(),
                                   allowFailure: true)
         try await HostCommand.run(nft, ["delete", "table", "ip", PodNATRules.tableName(bridge: bridge)], allowFailure: true)
         try await HostCommand.run(nft, ["delete", "table", "ip", ServiceProxyRules(bridge: bridge, services: []).table], allowFailure: true)
+        try await HostCommand.run(nft, ["delete", "table", "ip", NetworkPolicyRules(bridge: bridge, pods: []).table], allowFailure: true)
         try await HostCommand.run(ip, ["link", "del", bridge], allowFailure: true)
+        try await announce(addresses: [])
         try? FileManager.default.removeItem(atPath: stateDirectory + "/addresses")
+        try? FileManager.default.removeItem(atPath: announcedFile)
         podCIDR = nil
         addresses = nil
         nat = nil
         serviceRules = nil
+        policyRules = nil
         peers = []
     }
 
