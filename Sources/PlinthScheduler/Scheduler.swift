@@ -130,6 +130,7 @@ public struct Scheduler: Service {
             return
         }
         let pod = PodInfo(cached.object)
+        let attempt = ContinuousClock.now
         guard let outcome = await cache.place(key, pod, with: placement) else { return }
         switch outcome {
         case .node(let node):
@@ -143,7 +144,7 @@ public struct Scheduler: Service {
                 if error.code != 409 && error.code != 404 { logger.warning("binding \(key) to \(node): \(error)") }
             }
         case .unschedulable(let message):
-            await unschedulable.failed(key)
+            await unschedulable.failed(key, attemptBegan: attempt)
             await markUnschedulable(podType, cached, message, events: events)
         }
     }

@@ -21,8 +21,11 @@ actor UnschedulablePods {
         return min(delay, maxBackoff)
     }
 
-    func failed(_ key: String) {
-        failures[key] = Failure(attempts: (failures[key]?.attempts ?? 0) + 1, at: .now)
+    /// The pod fit nowhere in an attempt that began at `attempt`. The failure counts from then:
+    /// an event that came while the attempt ran (a taint lifted after the nodes were read) is
+    /// after it, so the pod is tried again rather than left waiting for another event.
+    func failed(_ key: String, attemptBegan attempt: ContinuousClock.Instant) {
+        failures[key] = Failure(attempts: (failures[key]?.attempts ?? 0) + 1, at: attempt)
     }
 
     /// The pod was placed, or is no longer waiting.

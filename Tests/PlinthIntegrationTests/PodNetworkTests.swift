@@ -5,13 +5,13 @@ import Testing
 /// The pod network across hosts: two runc hosts, each an agent in a network namespace of its
 /// own (as MultiHostTests makes them), get pod CIDRs from the server; a pod on one reaches a
 /// pod on the other by its address, pods reach the server's network through outbound NAT, a
-/// Service's ClusterIP (and its DNS name, from the host's cluster DNS) spreads requests over
-/// both hosts' pods and follows readiness, its NodePort answers on every host and its
-/// load-balancer address (from the server's pool) from the one host that announces it, a NetworkPolicy
-/// admits only the pods it names (and removing it restores traffic), an isolated namespace
-/// keeps other namespaces out, a connection between hosts outlives restarts of the agents and
-/// the server, and when the pods and hosts go, nothing of the network is left: no interfaces,
-/// routes, nftables tables or recorded addresses.
+/// connection between hosts outlives restarts of both agents and the server, a Deployment's
+/// Service spreads requests over both hosts' pods through its ClusterIP and its DNS name (from
+/// the host's cluster DNS) and follows readiness, its NodePort answers on every host and its
+/// load-balancer address (from the server's pool) from the one host that announces it, a
+/// NetworkPolicy admits only the pods it names (and removing it restores traffic), an isolated
+/// namespace keeps other namespaces out, and when the pods and hosts go, nothing of the network
+/// is left: no interfaces, routes, nftables tables, announced or recorded addresses.
 @Suite("pod network across hosts")
 struct PodNetworkTests {
     static let tools = ["/usr/sbin/ip", "/usr/bin/nsenter", "/usr/sbin/nft", "/usr/sbin/runc", "/bin/busybox", "/usr/bin/kubectl"]
@@ -121,20 +121,24 @@ struct PodNetworkTests {
         }
         server.stop()
         try server.start(listen: network.serverAddress + ":" + serverPort, arguments: loadBalancerPool)
-        try poll("both hosts Ready after the restarts", timeout: 60) {
+        try poll("both hosts Ready and untainted after the restarts", timeout: 60) {
             try get("get", "nodes", "-o", #"jsonpath={.items[*].status.conditions[?(@.type=="Ready")].status}"#) == "True True"
+                && get("get", "nodes", "-o", "jsonpath={.items[*].spec.taints}").isEmpty
         }
         let before = try echoed()
         try poll("the same connection still echoing") { try echoed() > before + 10 }
         #expect(try get("exec", "client", "--", "sh", "-c", "grep -vc ping /tmp/echoed || true") == "0", "the stream saw something else")
 
-        // A Service over a daemon on each host (a named target port), through its ClusterIP from
-        // a pod: requests spread over both hosts' pods, and follow readiness.
+        // A Deployment with one replica on each host (required anti-affinity) behind a Service
+        // (a named target port), through its ClusterIP from a pod: requests spread over both
+        // hosts' pods, and follow readiness.
         let echo = """
-            {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "echo"},
-             "spec": {"selector": {"matchLabels": {"app": "echo"}},
+            {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "echo"},
+             "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "echo"}},
                       "template": {"metadata": {"labels": {"app": "echo"}},
                                    "spec": {"terminationGracePeriodSeconds": 1,
+                                            "affinity": {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+                                                {"labelSelector": {"matchLabels": {"app": "echo"}}, "topologyKey": "kubernetes.io/hostname"}]}},
                                             "containers": [{"name": "c", "image": "\(image)", "imagePullPolicy": "IfNotPresent",
                                                             "ports": [{"name": "http", "containerPort": 8080}],
                                                             "readinessProbe": {"exec": {"command": ["cat", "/tmp/ready"]}, "periodSeconds": 1},
@@ -144,7 +148,11 @@ struct PodNetworkTests {
              "spec": {"type": "LoadBalancer", "selector": {"app": "echo"}, "ports": [{"name": "web", "port": 80, "targetPort": "http"}]}}
             """
         #expect(try server.kubectl(["apply", "-f", "-"], stdin: echo).status == 0)
-        try poll("echo ready on both hosts", timeout: 90) { try get("get", "daemonset", "echo", "-o", "jsonpath={.status.numberReady}") == "2" }
+        do {
+            try poll("echo ready on both hosts", timeout: 90) { try get("get", "deployment", "echo", "-o", "jsonpath={.status.readyReplicas}") == "2" }
+        } catch {
+            throw TestFailure("\(error): \(try get("get", "pods", "-o", "wide"))\n\(try get("describe", "pods", "-l", "app=echo"))")
+        }
         let clusterIP = try get("get", "service", "echo", "-o", "jsonpath={.spec.clusterIP}")
         let nodePort = try get("get", "service", "echo", "-o", "jsonpath={.spec.ports[0].nodePort}")
         func echoPod(on host: Int) throws -> String {
@@ -195,7 +203,7 @@ struct PodNetworkTests {
         #expect(announcers.count == 1, "hosts announcing \(loadBalancerIP): \(announcers)")
 
         // A Service with no ready endpoint refuses at once rather than leaving clients to time out.
-        #expect(try server.kubectl("delete", "daemonset", "echo").status == 0)
+        #expect(try server.kubectl("delete", "deployment", "echo").status == 0)
         var attempt = ""
         do {
             try poll("the Service without endpoints refuses") {
@@ -210,7 +218,7 @@ struct PodNetworkTests {
         // removal take effect on connections made afterwards.
         func reachesWeb(from client: String = "client", namespace: String = "default", ip: String? = nil) throws -> Bool {
             let r = try server.kubectl("exec", client, "-n", namespace, "--", "sh", "-c",
-                                       #"printf 'GET /hostname HTTP/1.0\r\n\r\n' | nc -w 2 \#(ip ?? webIP) 8080 | tail -n 1"#)
+                                       #"printf 'GET /hostname HTTP/1.0\r\n\r\n' | busybox timeout 3 nc \#(ip ?? webIP) 8080 | tail -n 1"#)
             return r.stdout.hasSuffix("\n") && !r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         }
         let policy = """
