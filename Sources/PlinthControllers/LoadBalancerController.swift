@@ -77,15 +77,7 @@ public struct LoadBalancerController: Reconciler {
             guard current.contains(where: { IPv4Address($0).map(pool.contains) ?? false }) else { return nil }
             next[path: ["status", "loadBalancer"]] = [:]
         }
-        do {
-            let written = try await core.registry.compareAndSwap(services, base: cached, next: next)
-            _ = await serviceCache.waitUntilFresh(written.revision)
-            return nil
-        } catch .stale {
-            return .milliseconds(100)
-        } catch {
-            logger.warning("\(name): writing the load balancer of \(key): \(error)")
-            return .seconds(1)
-        }
+        return await AllocationWrite.write(next, over: cached, services, core: core, cache: serviceCache, logger: logger,
+                                           what: "\(name): writing the load balancer of \(key)")
     }
 }

@@ -6,7 +6,8 @@ import PlinthJSON
 /// Gives each Node a pod CIDR from the cluster CIDR (`spec.podCIDR` and `spec.podCIDRs`), as
 /// kube-controller-manager's node IPAM controller does with `--allocate-node-cidrs`; host
 /// agents build their pod network from it. A Node's subnet is free again once the Node is
-/// gone. Run with one worker: each decision waits until the cache shows the previous one.
+/// gone. Run with one worker: each decision waits until the cache shows the previous one
+/// (`AllocationWrite`).
 public struct NodeCIDRController: Reconciler {
     public var name: String { "node-ipam-controller" }
     let core: APIServerCore
@@ -55,17 +56,8 @@ public struct NodeCIDRController: Reconciler {
         var next = cached.object
         next[path: ["spec", "podCIDR"]] = .string(subnet.description)
         next[path: ["spec", "podCIDRs"]] = [.string(subnet.description)]
-        do {
-            let written = try await core.registry.compareAndSwap(nodes, base: cached, next: next)
-            // The next decision must see this one, or two hosts could get the same subnet.
-            _ = await nodeCache.waitUntilFresh(written.revision)
-            return nil
-        } catch .stale {
-            return .milliseconds(100)
-        } catch {
-            logger.warning("\(name): setting the pod CIDR of node \(key): \(error)")
-            return .seconds(1)
-        }
+        return await AllocationWrite.write(next, over: cached, nodes, core: core, cache: nodeCache, logger: logger,
+                                           what: "\(name): setting the pod CIDR of node \(key)")
     }
 
     /// Upstream's Event when the range is exhausted ("Node X status is now: CIDRNotAvailable").

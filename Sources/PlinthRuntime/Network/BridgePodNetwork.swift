@@ -2,13 +2,16 @@ import Foundation
 import PlinthAPIMachinery
 import PlinthJSON
 
-/// The pod network of one host on Linux kernel parts, as the CNI bridge and host-local plugins
-/// and a host-gateway router build it: a bridge holding the gateway (`.1`) of the host's pod
-/// CIDR, a veth pair per pod sandbox (`eth0` inside, on the bridge outside), addresses from a
-/// `PodAddressBook`, a route to each other host's pod CIDR through that host (tagged with our
-/// route protocol so they are found again), outbound NAT from `PodNATRules`, and IPv4
-/// forwarding on. Everything is done with `ip` and `nft`; all state is the kernel's or on disk,
-/// so an agent that restarts finds it again and established traffic never stops.
+/// The pod network of one host on Linux kernel parts, as the CNI bridge and host-local plugins,
+/// a host-gateway router and kube-proxy's nftables mode build it: a bridge holding the gateway
+/// (`.1`) of the host's pod CIDR, a veth pair per pod sandbox (`eth0` inside, on the bridge
+/// outside, hairpin on), addresses from a `PodAddressBook`, a route to each other host's pod
+/// CIDR through that host (tagged with our route protocol so they are found again), IPv4
+/// forwarding on, and three nftables tables replaced whole when they change: outbound NAT
+/// (`PodNATRules`), Services (`ServiceProxyRules`) and NetworkPolicies (`NetworkPolicyRules`).
+/// Load-balancer addresses this host announces are /32s on the interface holding its address.
+/// Everything is done with `ip` and `nft`; all state is the kernel's or on disk, so an agent
+/// that restarts finds it again and established traffic never stops.
 public actor BridgePodNetwork: PodNetwork {
     /// The route protocol number that marks our routes (`ip route … proto 98`).
     static let routeProtocol = "98"
