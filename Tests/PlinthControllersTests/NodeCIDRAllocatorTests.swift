@@ -1,5 +1,5 @@
 import PlinthAPIMachinery
-import PlinthControllers
+@testable import PlinthControllers
 import Testing
 
 /// Which pod CIDR the node IPAM controller gives a new host.
@@ -22,5 +22,21 @@ struct NodeCIDRAllocatorTests {
     @Test func aFullRangeHasNothingLeft() {
         let used = (0..<4).compactMap { IPv4Subnet("10.244.\($0).0/24") }
         #expect(allocator.next(used: used) == nil)
+    }
+}
+
+/// Which address a LoadBalancer Service gets from the pool.
+@Suite("load-balancer addresses")
+struct LoadBalancerAddressTests {
+    let pool = IPv4Subnet("192.0.2.240/29")!
+
+    @Test func lowestFreeAddressOrTheOneAskedFor() {
+        #expect(LoadBalancerController.choose(pool: pool, requested: nil, used: []) == "192.0.2.241", "not the network address")
+        #expect(LoadBalancerController.choose(pool: pool, requested: nil, used: ["192.0.2.241", "192.0.2.242"]) == "192.0.2.243")
+        #expect(LoadBalancerController.choose(pool: pool, requested: "192.0.2.245", used: []) == "192.0.2.245")
+        #expect(LoadBalancerController.choose(pool: pool, requested: "192.0.2.245", used: ["192.0.2.245"]) == nil, "taken: stays pending")
+        #expect(LoadBalancerController.choose(pool: pool, requested: "10.0.0.1", used: []) == nil, "outside the pool")
+        let full = Set((1...6).map { "192.0.2.\(240 + $0)" })
+        #expect(LoadBalancerController.choose(pool: pool, requested: nil, used: full) == nil, "the broadcast address is never given")
     }
 }
