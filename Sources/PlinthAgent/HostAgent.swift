@@ -39,6 +39,11 @@ public struct HostAgent: Service {
 
     var nodePath: String { "/api/v1/nodes/\(config.nodeName)" }
 
+    /// How many watches an agent keeps open (each holds an HTTP/1.1 connection): its pods, and
+    /// with a pod network the Nodes (twice), Services, EndpointSlices, every pod, namespaces and
+    /// NetworkPolicies. Its client needs that many connections and some for everything else.
+    public static func watches(withNetwork: Bool) -> Int { withNetwork ? 8 : 1 }
+
     public func run() async throws {
         guard let nodeUID = await cancelWhenGracefulShutdown({ await self.registerUntilDone() }) else { return }
         let pods = BoundPods()

@@ -20,7 +20,8 @@ public struct NetworkBenchmark: Sendable {
     public init(kubeconfigPath: String, agentDirectory: String, namespace: String, seconds: Double, pings: Int, image: String, executable: String) {
         self.kubeconfigPath = kubeconfigPath
         self.agentDirectory = agentDirectory
-        self.namespace = namespace
+        // A name of its own per run: the last run's namespace may still be going away.
+        self.namespace = namespace + "-" + String(UInt32.random(in: 0..<UInt32.max), radix: 36)
         self.seconds = seconds
         self.pings = pings
         self.image = image

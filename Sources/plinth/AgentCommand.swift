@@ -84,8 +84,9 @@ struct AgentCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         var clientConfig = try ClientConfig.load(path: connection.path)
         if let server { clientConfig.server = server.hasSuffix("/") ? String(server.dropLast()) : server }
-        // Each host's pod watch holds a connection; the rest share what is left.
-        let api = APIClient(config: clientConfig, connectionsPerHost: count + 8)
+        // Each host's watches hold a connection each; the rest share what is left.
+        let watches = HostAgent.watches(withNetwork: runtime == "runc" && podNetwork.podNetwork == "bridge")
+        let api = APIClient(config: clientConfig, connectionsPerHost: count * watches + 8)
         let system = SystemInfo.current()
         let baseName = name ?? ProcessInfo.processInfo.hostName.lowercased()
         var labelMap: [String: String] = [:]

@@ -140,7 +140,7 @@ struct BenchNetworkCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Image of the two pods (only their network namespaces are used).")
     var image: String = "busybox"
 
-    @Option(name: .long, help: "Namespace for the pods and the Service (deleted afterwards).")
+    @Option(name: .long, help: "Prefix of the namespace for the pods and the Service (a random suffix is added; deleted afterwards).")
     var namespace: String = "bench-network"
 
     func run() async throws {

@@ -19,7 +19,8 @@ struct LocalAgent: Service {
 
     func run() async throws {
         guard await cancelWhenGracefulShutdown({ await announce.waitForURL() }) != nil else { return }
-        let api = APIClient(config: try ClientConfig.load(path: kubeconfigPath))
+        let api = APIClient(config: try ClientConfig.load(path: kubeconfigPath),
+                            connectionsPerHost: HostAgent.watches(withNetwork: podNetwork.podNetwork == "bridge") + 8)
         let system = SystemInfo.current()
         let nodeName = ProcessInfo.processInfo.hostName.lowercased()
         let config = HostAgentConfiguration(nodeName: nodeName, address: "127.0.0.1",
