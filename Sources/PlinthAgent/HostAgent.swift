@@ -15,7 +15,10 @@ import ServiceLifecycle
 ///
 /// Pods are reconciled by key through a `WorkQueue`: on every watch event and every
 /// `resyncSeconds`. Stopping the agent leaves its pods running; a restarted agent finds them
-/// through `PodRuntime.sandboxes()`.
+/// through `PodRuntime.sandboxes()`. With a `PodNetwork` the agent is also the host's network
+/// daemon (the CNI plugin, kube-proxy and node-local DNS of upstream): it builds the network
+/// from its Node's pod CIDR and routes to the other hosts', serves Services and the cluster
+/// DNS, and enforces NetworkPolicies (HostAgent+Network, +ServiceProxy, +NetworkPolicy).
 public struct HostAgent: Service {
     let config: HostAgentConfiguration
     let api: APIClient
