@@ -50,8 +50,8 @@ extension HostAgent {
     }
 
     /// A host whose agent stops with no pods left needs no pod network: it is taken down
-    /// (bridge, routes, NAT). With pods left it stays, so their traffic goes on while the
-    /// agent is away.
+    /// (bridge, routes, its nftables tables, announced addresses). With pods left it stays, so
+    /// their traffic goes on while the agent is away.
     func tearDownUnusedNetwork() async {
         guard let network, let held = try? await runtime.sandboxes(), held.isEmpty else { return }
         do {
