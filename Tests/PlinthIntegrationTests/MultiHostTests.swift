@@ -92,7 +92,7 @@ struct MultiHostTests {
         for i in 0..<2 {
             let args = ["netns", "exec", network.namespace(i), PlinthServer.binary, "agent", "--kubeconfig", server.kubeconfig,
                         "--name", "host-\(i)", "--address", network.address(i), "--runtime", "fake", "--cpu", "2", "--memory", "4Gi",
-                        "--port", "10250"]
+                        "--port", "10250", "--lease-duration", "4"]
             agents.append(try RunningCommand(path: "/usr/sbin/ip", args: args, environment: environment))
         }
         func get(_ args: String...) throws -> String {

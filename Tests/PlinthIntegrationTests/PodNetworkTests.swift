@@ -45,6 +45,8 @@ struct PodNetworkTests {
             try RunningCommand(path: "/usr/bin/nsenter", args: [
                 "--net=/run/netns/\(network.namespace(i))", PlinthServer.binary, "agent", "--kubeconfig", server.kubeconfig,
                 "--name", "host-\(i)", "--address", network.address(i), "--runtime", "runc", "--data-dir", "\(work)/host-\(i)", "--port", "10250",
+                // Renewed every second: the test server calls a host silent after 6 s.
+                "--lease-duration", "4",
             ], environment: environment)
         }
         for i in 0..<2 {
