@@ -117,7 +117,9 @@ final class PlinthServer: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["PLINTH_EXIT_WITH_PARENT"] = "1"
         let port = args.contains("--port") ? [] : ["--port", String(Int.random(in: 30000..<60000))]
-        return try RunningCommand(path: Self.binary, args: ["agent", "--kubeconfig", kubeconfig] + args + port, environment: environment)
+        // Renewed every second: the test server calls a host silent after 6 s.
+        let lease = args.contains("--lease-duration") ? [] : ["--lease-duration", "4"]
+        return try RunningCommand(path: Self.binary, args: ["agent", "--kubeconfig", kubeconfig] + args + port + lease, environment: environment)
     }
 
     /// Starts a long-running kubectl (e.g. `get -w`) whose output can be polled.

@@ -11,7 +11,6 @@ struct UnschedulablePodsTests {
         try await Task.sleep(for: .milliseconds(10))
         await pods.noteEvent()
         await pods.failed("ns/p", attemptBegan: attempt)
-        #expect(await pods.takeRetryable().isEmpty, "not before its back-off")
         try await Task.sleep(for: UnschedulablePods.initialBackoff + .milliseconds(50))
         #expect(await pods.takeRetryable() == ["ns/p"])
         #expect(await pods.takeRetryable().isEmpty, "handed out once per event")
