@@ -47,16 +47,17 @@ extension HostAgent {
         }
     }
 
-    /// Where pods on this host ask for names: the pod network's gateway, waited for a little on
-    /// a host whose Node has no pod CIDR yet (its sandboxes wait for it as well); nil without a network.
-    func clusterDNSAddress() async -> String? {
+    /// Where pods on this host ask for names: the pod network's gateway, nil without a
+    /// network. A host whose Node has no pod CIDR yet is waited for a little, then the sandbox
+    /// fails (and is tried again) rather than start with the host's resolver instead.
+    func clusterDNSAddress() async throws -> String? {
         guard let network else { return nil }
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
             if let gateway = await network.gateway() { return gateway }
-            try? await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(100))
         }
-        return nil
+        throw PodNetworkError("network is not ready: this host's Node has no pod CIDR yet")
     }
 
     /// The host's cluster DNS, on the pod network's gateway once there is one; a failure to

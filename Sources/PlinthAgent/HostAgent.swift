@@ -203,8 +203,9 @@ public struct HostAgent: Service {
         })
     }
 
-    static func key(_ pod: JSON) -> String {
-        (pod.string("metadata", "namespace") ?? "") + "/" + (pod.string("metadata", "name") ?? "")
+    /// `namespace/name` of a pod, or of any namespaced object the agent keeps by key.
+    static func key(_ object: JSON) -> String {
+        (object.string("metadata", "namespace") ?? "") + "/" + (object.string("metadata", "name") ?? "")
     }
 
     /// Looks at what the runtime runs every second and queues the pods whose containers changed
@@ -275,7 +276,7 @@ public struct HostAgent: Service {
         if let existing { sandbox = existing } else {
             do {
                 let hostDNS = PodDNSPolicy.parse(resolvConf: (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? "")
-                let dns = PodDNSPolicy.config(pod: pod, clusterDNS: await clusterDNSAddress(), domain: config.clusterDomain, host: hostDNS)
+                let dns = PodDNSPolicy.config(pod: pod, clusterDNS: try await clusterDNSAddress(), domain: config.clusterDomain, host: hostDNS)
                 sandbox = try await runtime.runSandbox(PodSandboxSpec(podUID: uid, namespace: namespace, name: name,
                                                                       hostname: pod.string("spec", "hostname") ?? name, runtimeHandler: runtime.handler,
                                                                       dns: dns))

@@ -17,10 +17,6 @@ actor PolicyInputs {
         self.nodeName = nodeName
     }
 
-    static func key(_ o: JSON) -> String {
-        (o.string("metadata", "namespace") ?? "") + "/" + (o.string("metadata", "name") ?? "")
-    }
-
     var synced: Bool { listed.count == 3 }
 
     func replace(pods items: [JSON]) {
@@ -34,7 +30,7 @@ actor PolicyInputs {
     /// A pod's change matters when its address, labels, ports or host change: a status update
     /// that leaves them alone (a probe result, a restart count) does not move the generation.
     func set(pod o: JSON, deleted: Bool) {
-        let key = Self.key(o)
+        let key = HostAgent.key(o)
         let next = deleted ? nil : NetworkPolicyPlan.Pod(o)
         let local = !deleted && o.string("spec", "nodeName") == nodeName
         let before = pods[key]
@@ -65,13 +61,13 @@ actor PolicyInputs {
     }
 
     func replace(policies items: [JSON]) {
-        policies = Dictionary(items.map { (Self.key($0), $0) }, uniquingKeysWith: { $1 })
+        policies = Dictionary(items.map { (HostAgent.key($0), $0) }, uniquingKeysWith: { $1 })
         listed.insert("policies")
         generation += 1
     }
 
     func set(policy o: JSON, deleted: Bool) {
-        policies[Self.key(o)] = deleted ? nil : o
+        policies[HostAgent.key(o)] = deleted ? nil : o
         generation += 1
     }
 

@@ -1,3 +1,4 @@
+import PlinthAPIMachinery
 import PlinthJSON
 import PlinthRuntime
 
@@ -15,12 +16,8 @@ actor ProxiedServices {
     private var listed: Set<String> = []
     private(set) var generation = 0
 
-    static func key(_ o: JSON) -> String {
-        (o.string("metadata", "namespace") ?? "") + "/" + (o.string("metadata", "name") ?? "")
-    }
-
     func replace(services items: [JSON]) {
-        services = Dictionary(items.map { (Self.key($0), $0) }, uniquingKeysWith: { $1 })
+        services = Dictionary(items.map { (HostAgent.key($0), $0) }, uniquingKeysWith: { $1 })
         listed.insert("services")
         generation += 1
     }
@@ -34,12 +31,12 @@ actor ProxiedServices {
     }
 
     func set(service o: JSON, deleted: Bool) {
-        services[Self.key(o)] = deleted ? nil : o
+        services[HostAgent.key(o)] = deleted ? nil : o
         generation += 1
     }
 
     func set(slice o: JSON, deleted: Bool) {
-        let key = Self.key(o)
+        let key = HostAgent.key(o)
         if let owner = serviceOfSlice.removeValue(forKey: key) { slicesByService[owner]?[key] = nil }
         if !deleted { index(slice: o) }
         generation += 1
@@ -47,27 +44,23 @@ actor ProxiedServices {
 
     private func index(slice: JSON) {
         guard let service = slice.string("metadata", "labels", "kubernetes.io/service-name") else { return }
-        let owner = (slice.string("metadata", "namespace") ?? "") + "/" + service, key = Self.key(slice)
+        let owner = (slice.string("metadata", "namespace") ?? "") + "/" + service, key = HostAgent.key(slice)
         slicesByService[owner, default: [:]][key] = slice
         serviceOfSlice[key] = owner
     }
 
     func replace(nodes items: [JSON]) {
-        readyNodes = Set(items.filter(Self.isReady).compactMap { $0.string("metadata", "name") })
+        readyNodes = Set(items.filter { Conditions.status($0, "Ready") == "True" }.compactMap { $0.string("metadata", "name") })
         listed.insert("nodes")
         generation += 1
     }
 
     func set(node o: JSON, deleted: Bool) {
         guard let name = o.string("metadata", "name") else { return }
-        let ready = !deleted && Self.isReady(o)
+        let ready = !deleted && Conditions.status(o, "Ready") == "True"
         guard ready != readyNodes.contains(name) else { return }
         if ready { readyNodes.insert(name) } else { readyNodes.remove(name) }
         generation += 1
-    }
-
-    static func isReady(_ node: JSON) -> Bool {
-        (node[path: ["status", "conditions"]]?.arrayValue ?? []).contains { $0.string("type") == "Ready" && $0.string("status") == "True" }
     }
 
     /// Whether every list has arrived.

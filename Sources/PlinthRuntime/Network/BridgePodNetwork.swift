@@ -204,9 +204,9 @@ public actor BridgePodNetwork: PodNetwork {
         try await HostCommand.run(ip, ["-force", "-batch", "-"],
                                   input: try await installedRoutes().keys.map { "route del \($0) proto \(Self.routeProtocol)\n" }.joined(),
                                   allowFailure: true)
-        try await HostCommand.run(nft, ["delete", "table", "ip", PodNATRules.tableName(bridge: bridge)], allowFailure: true)
-        try await HostCommand.run(nft, ["delete", "table", "ip", ServiceProxyRules(bridge: bridge, services: []).table], allowFailure: true)
-        try await HostCommand.run(nft, ["delete", "table", "ip", NetworkPolicyRules(bridge: bridge, pods: []).table], allowFailure: true)
+        for purpose in [nil, "services", "policy"] {
+            try await HostCommand.run(nft, ["delete", "table", "ip", NFTablesName.table(purpose, bridge: bridge)], allowFailure: true)
+        }
         try await HostCommand.run(ip, ["link", "del", bridge], allowFailure: true)
         try await announce(addresses: [])
         try? FileManager.default.removeItem(atPath: stateDirectory + "/addresses")

@@ -9,7 +9,7 @@ struct NetworkPolicyRules: Equatable {
     let pods: [PodTrafficPolicy]
 
     init(bridge: String, pods: [PodTrafficPolicy]) {
-        table = "plinth_policy_" + String(bridge.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+        table = NFTablesName.table("policy", bridge: bridge)
         self.pods = pods.sorted { $0.podIP < $1.podIP }
     }
 

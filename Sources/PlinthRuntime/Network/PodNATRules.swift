@@ -11,14 +11,9 @@ struct PodNATRules: Equatable {
     let podNetworks: [IPv4Subnet]
 
     init(bridge: String, podCIDR: IPv4Subnet, podNetworks: [IPv4Subnet]) {
-        table = Self.tableName(bridge: bridge)
+        table = NFTablesName.table(nil, bridge: bridge)
         self.podCIDR = podCIDR
         self.podNetworks = podNetworks
-    }
-
-    /// nftables names are identifiers: the bridge's name with anything else made `_`.
-    static func tableName(bridge: String) -> String {
-        "plinth_" + String(bridge.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
     }
 
     /// The script for `nft -f -`: creating the table first makes deleting it valid when it is new.

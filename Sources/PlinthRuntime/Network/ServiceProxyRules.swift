@@ -17,7 +17,7 @@ struct ServiceProxyRules: Equatable {
     let services: [ServicePortRule]
 
     init(bridge: String, services: [ServicePortRule]) {
-        table = "plinth_services_" + String(bridge.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+        table = NFTablesName.table("services", bridge: bridge)
         self.services = services.sorted { $0.id < $1.id }
     }
 
